@@ -1,0 +1,93 @@
+# Run, test and operate the project. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The native stack's settings; each may be given in the environment instead.
+DEV_DIR ?= $(CURDIR)/.dev
+GATEWAY_PORT ?= 8080
+AUTH_PORT ?= 8001
+RESOURCE_PORT ?= 8002
+AUTH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/auth
+RESOURCE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/resource
+REDIS_URL ?= redis://127.0.0.1:6379/0
+JWT_PRIVATE_KEY_FILE ?= $(DEV_DIR)/keys/jwt-private.pem
+JWT_PUBLIC_KEY_FILE ?= $(DEV_DIR)/keys/jwt-public.pem
+AUTH_SECRET_KEY_FILE ?= $(DEV_DIR)/keys/auth-secret-key
+RESOURCE_SECRET_KEY_FILE ?= $(DEV_DIR)/keys/resource-secret-key
+DJANGO_SECURE_COOKIES ?= false
+export DEV_DIR GATEWAY_PORT AUTH_PORT RESOURCE_PORT AUTH_DATABASE_URL RESOURCE_DATABASE_URL REDIS_URL \
+	JWT_PRIVATE_KEY_FILE JWT_PUBLIC_KEY_FILE AUTH_SECRET_KEY_FILE RESOURCE_SECRET_KEY_FILE DJANGO_SECURE_COOKIES
+
+SERVICES := auth_service resource_service
+AUTH_MANAGE := cd auth_service && DATABASE_URL="$(AUTH_DATABASE_URL)" DJANGO_SECRET_KEY_FILE="$(AUTH_SECRET_KEY_FILE)" \
+	DJANGO_STATIC_ROOT="$(DEV_DIR)/static/auth" .venv/bin/python manage.py
+RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_URL="$(RESOURCE_DATABASE_URL)" \
+	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
+	.venv/bin/python manage.py
+
+.PHONY: help install run dev dev-prepare keys lint format test test-auth test-resource test-native test-compose clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+install: ## Create the virtual environments from the lock files (needs uv)
+	uv venv -q --allow-existing --python python3.11 .venv && VIRTUAL_ENV=.venv uv pip sync -q requirements-dev.lock
+	for service in $(SERVICES); do \
+		(cd $$service && uv venv -q --allow-existing --python python3.11 .venv \
+			&& VIRTUAL_ENV=.venv uv pip sync -q requirements-dev.lock) || exit 1; \
+	done
+
+run: ## Run the whole stack in Docker: docker compose up --build
+	docker compose up --build
+
+dev: dev-prepare ## Run the whole stack natively (PostgreSQL, Redis and nginx installed); Ctrl-C stops it
+	exec .venv/bin/honcho --env /dev/null start
+
+dev-prepare: keys
+	@for url in "$(AUTH_DATABASE_URL)" "$(RESOURCE_DATABASE_URL)"; do \
+		db="$${url##*/}"; db="$${db%%\?*}"; server="$${url%/*}/postgres"; \
+		psql -X -q "$$server" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 \
+			|| psql -X -q "$$server" -c "CREATE DATABASE \"$$db\"" || exit 1; \
+	done
+	$(AUTH_MANAGE) migrate --noinput -v 0
+	$(RESOURCE_MANAGE) migrate --noinput -v 0
+	$(AUTH_MANAGE) collectstatic --noinput -v 0
+	$(RESOURCE_MANAGE) collectstatic --noinput -v 0
+
+keys: ## Generate the development key pair and secret keys, unless they exist
+	@if [ ! -e "$(JWT_PRIVATE_KEY_FILE)" ]; then \
+		cd auth_service && env -u JWT_PRIVATE_KEY_FILE DJANGO_DEBUG=true .venv/bin/python manage.py generate_jwt_key \
+			--private "$(JWT_PRIVATE_KEY_FILE)" --public "$(JWT_PUBLIC_KEY_FILE)"; \
+	elif [ ! -e "$(JWT_PUBLIC_KEY_FILE)" ]; then \
+		mkdir -p "$$(dirname "$(JWT_PUBLIC_KEY_FILE)")"; \
+		openssl pkey -in "$(JWT_PRIVATE_KEY_FILE)" -pubout -out "$(JWT_PUBLIC_KEY_FILE)"; \
+	fi
+	@for file in "$(AUTH_SECRET_KEY_FILE)" "$(RESOURCE_SECRET_KEY_FILE)"; do \
+		[ -s "$$file" ] || (mkdir -p "$$(dirname "$$file")" && umask 077 \
+			&& python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$file"); \
+	done
+
+lint: ## Check style and common bugs with ruff
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: ## Reformat the code with ruff
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+test: lint test-auth test-resource test-native ## Everything CI runs except the compose stack
+
+test-auth: ## The auth service's tests (PostgreSQL and Redis on 127.0.0.1)
+	cd auth_service && .venv/bin/pytest
+
+test-resource: ## The resource service's tests (PostgreSQL and Redis on 127.0.0.1)
+	cd resource_service && .venv/bin/pytest
+
+test-native: ## The black-box suite against the native stack, started and stopped for the run
+	tests/run-native.sh
+
+test-compose: ## The black-box suite against the docker compose stack, built, started and removed for the run
+	tests/run-compose.sh
+
+clean: ## Remove the native stack's keys, static files and state
+	rm -rf "$(DEV_DIR)"

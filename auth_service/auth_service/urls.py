@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.urls import path
+from drf_yasg import openapi
+from drf_yasg.views import get_schema_view
+from rest_framework.permissions import AllowAny
+
+from auth_service.accounts import views as accounts
+from auth_service.lib import health
+from auth_service.tokens import views as tokens
+
+schema_view = get_schema_view(
+    openapi.Info(
+        title="Auth service API",
+        default_version="v1",
+        description="Accounts and RS256 tokens. Log in with POST /auth/token/, then Authorize with "
+        "`Bearer <access token>`.",
+    ),
+    public=True,
+    permission_classes=[AllowAny],
+    authentication_classes=[],
+)
+
+urlpatterns = [
+    path("auth/register/", accounts.RegisterView.as_view(), name="register"),
+    path("auth/me/", accounts.MeView.as_view(), name="me"),
+    path("auth/token/", tokens.LoginView.as_view(), name="token"),
+    path("auth/token/refresh/", tokens.RefreshView.as_view(), name="token-refresh"),
+    path("auth/.well-known/jwks.json", tokens.jwks, name="jwks"),
+    path("auth/healthz", health.healthz, name="healthz"),
+    path("auth/readyz", health.readyz, name="readyz"),
+    path("auth/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="docs"),
+    path("auth/redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="redoc"),
+    path("auth/swagger.json", schema_view.without_ui(cache_timeout=0), {"format": "json"}, name="schema"),
+    path("auth/admin/", admin.site.urls),
+]

@@ -1,0 +1,51 @@
+import pytest
+import redis
+from django.conf import settings as django_settings
+from rest_framework.test import APIClient
+
+from auth_service.accounts.models import User
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def broker():
+    """The Redis database Celery publishes to in tests, emptied before and after."""
+    client = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def alice(db):
+    return User.objects.create_user(email="alice@example.com", password=PASSWORD, display_name="Alice")
+
+
+@pytest.fixture
+def bob(db):
+    return User.objects.create_user(email="bob@example.com", password=PASSWORD, display_name="Bob")
+
+
+def login(api: APIClient, email: str, password: str = PASSWORD) -> dict:
+    response = api.post("/auth/token/", {"email": email, "password": password}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.fixture
+def alice_tokens(api, alice):
+    return login(api, alice.email)
+
+
+@pytest.fixture
+def alice_api(alice_tokens):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {alice_tokens['access']}")
+    return client

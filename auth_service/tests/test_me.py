@@ -1,0 +1,75 @@
+import json
+
+import pytest
+
+from auth_service.accounts.models import User
+from tests.conftest import PASSWORD, login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_me_returns_the_caller(alice_api, alice):
+    response = alice_api.get("/auth/me/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": str(alice.pk),
+        "email": "alice@example.com",
+        "display_name": "Alice",
+        "date_joined": alice.date_joined.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def test_me_needs_a_bearer_token(api):
+    response = api.get("/auth/me/")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_refresh_token_is_not_a_bearer_token(api, alice_tokens):
+    response = api.get("/auth/me/", HTTP_AUTHORIZATION=f"Bearer {alice_tokens['refresh']}")
+    assert response.status_code == 401
+
+
+def test_patch_changes_the_display_name_only(alice_api, alice):
+    response = alice_api.patch(
+        "/auth/me/", {"display_name": "Alice A.", "email": "mallory@example.com", "is_staff": True}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["display_name"] == "Alice A."
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice A."
+    assert alice.email == "alice@example.com"
+    assert not alice.is_staff
+
+
+def test_delete_needs_the_right_password(alice_api, alice, broker):
+    response = alice_api.delete("/auth/me/", {"password": "not the password"}, format="json")
+    assert response.status_code == 400
+    alice.refresh_from_db()
+    assert alice.is_active
+    assert broker.llen("resource") == 0
+
+
+def test_delete_deactivates_revokes_and_queues_the_data_deletion(
+    api, alice_api, alice, alice_tokens, broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json")
+    assert response.status_code == 204
+    assert len(callbacks) == 1
+
+    alice.refresh_from_db()
+    assert not alice.is_active
+    refused = api.post("/auth/token/refresh/", {"refresh": alice_tokens["refresh"]}, format="json")
+    assert refused.status_code == 401
+    assert api.post("/auth/token/", {"email": alice.email, "password": PASSWORD}, format="json").status_code == 401
+
+    message = json.loads(broker.lpop("resource"))
+    assert message["headers"]["task"] == "resource.delete_user_data"
+    assert str(alice.pk) in message["headers"]["argsrepr"]
+
+
+def test_delete_of_one_user_leaves_the_others_alone(api, alice_api, bob, broker):
+    alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json")
+    assert User.objects.get(pk=bob.pk).is_active
+    assert login(api, bob.email)["access"]

@@ -1,0 +1,63 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from auth_service.lib import env
+
+
+def test_a_required_secret_names_itself_when_missing(monkeypatch):
+    monkeypatch.delenv("SOME_SECRET", raising=False)
+    monkeypatch.delenv("SOME_SECRET_FILE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SOME_SECRET"):
+        env.envsecret("SOME_SECRET", required=True)
+    assert env.envsecret("SOME_SECRET", required=False) is None
+
+
+def test_a_secret_may_come_from_a_file(monkeypatch, tmp_path):
+    path = tmp_path / "secret"
+    path.write_text("from-file")
+    monkeypatch.setenv("SOME_SECRET_FILE", str(path))
+    assert env.envsecret("SOME_SECRET", required=True) == "from-file"
+    monkeypatch.setenv("SOME_SECRET", "inline")
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env.envsecret("SOME_SECRET", required=True)
+
+
+def test_an_unreadable_secret_file_names_the_setting(monkeypatch, tmp_path):
+    monkeypatch.setenv("SOME_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="SOME_SECRET_FILE"):
+        env.envsecret("SOME_SECRET", required=True)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("off", False), ("No", False)])
+def test_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert env.envbool("FLAG", not expected) is expected
+
+
+@pytest.mark.parametrize(("helper", "raw"), [(env.envbool, "maybe"), (env.envint, "ten"), (env.envint, "0")])
+def test_bad_values_stop_the_start(monkeypatch, helper, raw):
+    monkeypatch.setenv("VALUE", raw)
+    with pytest.raises(ImproperlyConfigured, match="VALUE"):
+        helper("VALUE", 1)
+
+
+def test_production_start_without_the_signing_key_names_it(settings):
+    from auth_service.tokens import keys
+
+    settings.JWT_PRIVATE_KEY = None
+    with pytest.raises(ImproperlyConfigured, match="JWT_PRIVATE_KEY"):
+        keys.signing_key()
+
+
+def test_a_short_rsa_key_is_refused(settings):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from auth_service.tokens import keys
+
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 (the point of the test)
+    settings.JWT_PRIVATE_KEY = small.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    with pytest.raises(ImproperlyConfigured, match="2048"):
+        keys.signing_key()

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_yasg import openapi
+from drf_yasg.views import get_schema_view
+from rest_framework.permissions import AllowAny
+
+from resource_service.lib import health
+from resource_service.projects import urls as projects
+
+schema_view = get_schema_view(
+    openapi.Info(
+        title="Resource service API",
+        default_version="v1",
+        description="Projects and tasks. Get an access token from POST /auth/token/, then Authorize with "
+        "`Bearer <access token>`.",
+    ),
+    public=True,
+    permission_classes=[AllowAny],
+    authentication_classes=[],
+)
+
+urlpatterns = [
+    path("api/", include(projects)),
+    path("api/healthz", health.healthz, name="healthz"),
+    path("api/readyz", health.readyz, name="readyz"),
+    path("api/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="docs"),
+    path("api/redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="redoc"),
+    path("api/swagger.json", schema_view.without_ui(cache_timeout=0), {"format": "json"}, name="schema"),
+    path("api/admin/", admin.site.urls),
+]

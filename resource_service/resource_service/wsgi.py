@@ -1,0 +1,12 @@
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resource_service.settings")
+
+application = get_wsgi_application()
+
+# Fail the worker's boot, with a message naming the setting, rather than the first request.
+from resource_service.tokens.keys import verification_keys  # noqa: E402
+
+verification_keys()

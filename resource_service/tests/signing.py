@@ -1,0 +1,41 @@
+"""A key pair standing in for the auth service's, and a signer of test tokens."""
+
+import time
+import uuid
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from resource_service.tokens.keys import thumbprint
+
+PRIVATE_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+PUBLIC_PEM = (
+    PRIVATE_KEY.public_key()
+    .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    .decode()
+)
+KID = thumbprint(PRIVATE_KEY.public_key())
+
+
+def claims_for(subject: str, **overrides) -> dict:
+    now = int(time.time())
+    claims = {
+        "iss": "http://localhost:8080/auth",
+        "aud": "resource-service",
+        "sub": subject,
+        "iat": now,
+        "exp": now + 300,
+        "jti": uuid.uuid4().hex,
+        "token_type": "access",
+    }
+    claims.update(overrides)
+    return {name: value for name, value in claims.items() if value is not None}
+
+
+def sign(claims: dict, key=PRIVATE_KEY, headers: dict | None = None) -> str:
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": KID, **(headers or {})})
+
+
+def token_for(subject: str, **overrides) -> str:
+    return sign(claims_for(subject, **overrides))

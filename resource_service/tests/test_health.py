@@ -1,0 +1,41 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_touches_nothing(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/api/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_each_dependency(client):
+    response = client.get("/api/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+
+@pytest.mark.django_db
+def test_readyz_names_a_failing_dependency(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/api/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "redis": "failing"}
+
+
+def test_every_response_carries_a_request_id(client):
+    generated = client.get("/api/healthz")
+    assert len(generated["X-Request-ID"]) == 32
+    assert client.get("/api/healthz", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
+    assert client.get("/api/healthz", HTTP_X_REQUEST_ID="bad id\n")["X-Request-ID"] != "bad id\n"
+
+
+@pytest.mark.django_db
+def test_docs_and_schema_are_served(client):
+    assert client.get("/api/docs/").status_code == 200
+    schema = client.get("/api/swagger.json")
+    assert schema.status_code == 200
+    assert schema.json()["basePath"] == "/api"
+    assert {"/projects/", "/projects/{id}/"} <= set(schema.json()["paths"])
+    assert "Bearer" in schema.json()["securityDefinitions"]

@@ -1,0 +1,108 @@
+"""The black-box suite talks HTTP to the gateway only.
+
+BLACKBOX_BASE_URL is the gateway (default http://127.0.0.1:8080); BLACKBOX_SIGNING_KEY_FILE is the stack's
+private key, used to sign tokens the way only the auth service should (to prove what a verifier accepts).
+"""
+
+import os
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import jwt
+import pytest
+import requests
+
+BASE_URL = os.environ.get("BLACKBOX_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
+PASSWORD = "a long and unusual passphrase"
+TIMEOUT = 10
+
+
+class Gateway:
+    """A requests session bound to the gateway's base URL."""
+
+    def __init__(self, token: str | None = None):
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", TIMEOUT)
+        kwargs.setdefault("allow_redirects", False)
+        return self.session.request(method, BASE_URL + path, **kwargs)
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+
+class Account:
+    """A registered user of the running stack."""
+
+    def __init__(self, name: str):
+        self.email = f"{name}-{uuid.uuid4().hex[:12]}@example.com"
+        response = Gateway().post("/auth/register/", json={"email": self.email, "password": PASSWORD})
+        assert response.status_code == 201, response.text
+        self.id = response.json()["id"]
+
+    def login(self) -> dict:
+        response = Gateway().post("/auth/token/", json={"email": self.email, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def api(self) -> Gateway:
+        return Gateway(self.login()["access"])
+
+
+def wait_for(condition: Callable[[], bool], *, timeout: float = 30, interval: float = 0.25) -> bool:
+    """Poll until the condition holds or the timeout passes; return whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+@pytest.fixture
+def anonymous() -> Gateway:
+    return Gateway()
+
+
+@pytest.fixture
+def alice() -> Account:
+    return Account("alice")
+
+
+@pytest.fixture
+def bob() -> Account:
+    return Account("bob")
+
+
+@pytest.fixture(scope="session")
+def stack_signing_key():
+    """The stack's own private key, to sign tokens that differ from real ones in one chosen way."""
+    path = os.environ.get("BLACKBOX_SIGNING_KEY_FILE")
+    if not path:
+        pytest.fail("BLACKBOX_SIGNING_KEY_FILE must name the stack's private key (see README, Testing)")
+    return Path(path).read_text()
+
+
+@pytest.fixture
+def sign_like_the_stack(stack_signing_key) -> Callable[..., str]:
+    """Sign claims with the stack's key and its kid, copying iss and aud from a real token."""
+
+    def sign(template_token: str, **overrides) -> str:
+        header = jwt.get_unverified_header(template_token)
+        claims = jwt.decode(template_token, options={"verify_signature": False})
+        claims.update(overrides)
+        claims = {name: value for name, value in claims.items() if value is not None}
+        return jwt.encode(claims, stack_signing_key, algorithm="RS256", headers={"kid": header["kid"]})
+
+    return sign

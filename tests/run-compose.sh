@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds and starts the docker compose stack under a project name of its own, waits until every
+# service is healthy, runs the black-box suite against it, and removes the stack and its volumes.
+set -o errexit -o nounset -o pipefail
+cd "$(dirname "$0")/.."
+
+export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+project="${COMPOSE_TEST_PROJECT:-jwt-services-test}"
+compose=(docker compose --project-name "$project")
+workdir="$(mktemp -d)"
+
+cleanup() {
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        "${compose[@]}" ps -a || true
+        "${compose[@]}" logs --no-color --tail 80 || true
+    fi
+    "${compose[@]}" down --volumes --remove-orphans >/dev/null 2>&1 || true
+    rm -rf "$workdir"
+    exit "$status"
+}
+trap cleanup EXIT
+
+"${compose[@]}" up --build --detach --wait --wait-timeout 300
+# The tests sign tokens with the stack's own key, read out of the auth container.
+"${compose[@]}" cp auth:/keys/private/jwt.pem "$workdir/jwt.pem" >/dev/null
+
+BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" BLACKBOX_SIGNING_KEY_FILE="$workdir/jwt.pem" \
+    .venv/bin/pytest tests "$@"

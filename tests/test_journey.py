@@ -1,0 +1,79 @@
+"""A client's whole journey through the gateway: account, tokens, projects, and account deletion."""
+
+import time
+import uuid
+
+import jwt
+from conftest import Account, Gateway, wait_for
+
+
+def test_register_log_in_call_the_api_and_refresh(alice):
+    tokens = alice.login()
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["expires_in"] == 300
+    api = Gateway(tokens["access"])
+
+    me = api.get("/auth/me/")
+    assert me.status_code == 200
+    assert me.json()["email"] == alice.email
+
+    assert api.get("/api/projects/").json() == {"count": 0, "next": None, "previous": None, "results": []}
+    created = api.post("/api/projects/", json={"name": "Garden", "description": "Beds and paths"})
+    assert created.status_code == 201
+    listed = api.get("/api/projects/").json()
+    assert [project["id"] for project in listed["results"]] == [created.json()["id"]]
+
+    refreshed = Gateway().post("/auth/token/refresh/", json={"refresh": tokens["refresh"]})
+    assert refreshed.status_code == 200
+    assert Gateway(refreshed.json()["access"]).get("/api/projects/").status_code == 200
+
+    reused = Gateway().post("/auth/token/refresh/", json={"refresh": tokens["refresh"]})
+    assert reused.status_code == 401
+
+
+def test_another_users_project_is_a_404(alice, bob):
+    alice_api, bob_api = alice.api(), bob.api()
+    project = alice_api.post("/api/projects/", json={"name": "Private"}).json()
+    missing = bob_api.get(f"/api/projects/{uuid.uuid4()}/")
+    assert missing.status_code == 404
+    for method in ("GET", "PATCH", "PUT", "DELETE"):
+        response = bob_api.request(method, f"/api/projects/{project['id']}/", json={"name": "Stolen"})
+        assert response.status_code == 404
+        assert response.json() == missing.json()
+    assert bob_api.get("/api/projects/").json()["count"] == 0
+    assert alice_api.get(f"/api/projects/{project['id']}/").json()["name"] == "Private"
+
+
+def test_the_jwks_publishes_the_kid_of_issued_tokens_and_no_private_fields(alice, anonymous):
+    kid = jwt.get_unverified_header(alice.login()["access"])["kid"]
+    keys = anonymous.get("/auth/.well-known/jwks.json").json()["keys"]
+    assert kid in [key["kid"] for key in keys]
+    for key in keys:
+        assert set(key) <= {"kty", "use", "alg", "kid", "n", "e"}
+
+
+def test_deleting_the_account_purges_its_projects(alice, sign_like_the_stack):
+    tokens = alice.login()
+    api = Gateway(tokens["access"])
+    for name in ("one", "two"):
+        assert api.post("/api/projects/", json={"name": name}).status_code == 201
+
+    wrong = api.delete("/auth/me/", json={"password": "not the password"})
+    assert wrong.status_code == 400
+    assert api.delete("/auth/me/", json={"password": "a long and unusual passphrase"}).status_code == 204
+
+    assert Gateway().post("/auth/token/refresh/", json={"refresh": tokens["refresh"]}).status_code == 401
+    assert (
+        Gateway().post("/auth/token/", json={"email": alice.email, "password": "a long and unusual passphrase"})
+    ).status_code == 401
+
+    # A fresh token for the deleted user's id, signed with the stack's key, sees an empty list once the
+    # resource worker has run the deletion that the auth service queued.
+    now = int(time.time())
+    observer = Gateway(sign_like_the_stack(tokens["access"], iat=now, exp=now + 120, jti=uuid.uuid4().hex))
+    assert wait_for(lambda: observer.get("/api/projects/").json()["count"] == 0, timeout=30)
+
+
+def test_a_new_account_sees_none_of_the_others_data(alice):
+    alice.api().post("/api/projects/", json={"name": "Alice's"})
+    assert Account("carol").api().get("/api/projects/").json()["count"] == 0
