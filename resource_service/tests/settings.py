@@ -1,13 +1,20 @@
-"""Production settings with what the test environment supplies: a test public key and a Redis database of its own."""
+"""Production settings with what the tests supply: a test public key and a Redis database of their own.
+
+The tests empty that Redis database; TEST_REDIS_URL chooses it (default: database 15 on 127.0.0.1).
+"""
 
 import os
 
 from tests.signing import PUBLIC_PEM
 
-os.environ.setdefault("JWT_PUBLIC_KEY", PUBLIC_PEM)
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+for _name in ("JWT_PUBLIC_KEY", "JWT_PRIVATE_KEY", "DJANGO_SECRET_KEY"):
+    os.environ.pop(_name, None)
+    os.environ.pop(f"{_name}_FILE", None)
 
-from resource_service.settings import *  # noqa: F403
+os.environ["JWT_PUBLIC_KEY"] = PUBLIC_PEM
+os.environ["DJANGO_SECRET_KEY"] = "test-only-secret-key"
+os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from resource_service.settings import *  # noqa: E402,F403
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
