@@ -78,10 +78,10 @@ format: ## Reformat the code with ruff
 test: lint test-auth test-resource test-native ## Everything CI runs except the compose stack
 
 test-auth: ## The auth service's tests (PostgreSQL and Redis on 127.0.0.1)
-	cd auth_service && .venv/bin/pytest
+	cd auth_service && .venv/bin/pytest --cov=auth_service
 
 test-resource: ## The resource service's tests (PostgreSQL and Redis on 127.0.0.1)
-	cd resource_service && .venv/bin/pytest
+	cd resource_service && .venv/bin/pytest --cov=resource_service
 
 test-native: ## The black-box suite against the native stack, started and stopped for the run
 	tests/run-native.sh

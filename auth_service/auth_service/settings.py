@@ -145,10 +145,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The one beat of the system runs from this image; it sends every scheduled task by name to its queue.
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {
         "task": "auth.flush_expired_tokens",
-        "schedule": timedelta(hours=envint("FLUSH_EXPIRED_TOKENS_HOURS", 24)),
+        "schedule": timedelta(hours=24),
+        "options": {"queue": "auth"},
+    },
+    "cleanup-exports": {
+        "task": "resource.cleanup_exports",
+        "schedule": timedelta(hours=1),
+        "options": {"queue": "resource"},
     },
 }
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_yasg",
     "resource_service.projects",
+    "resource_service.exports",
 ]
 
 MIDDLEWARE = [
@@ -75,10 +76,28 @@ USE_TZ = True
 
 STATIC_URL = "/api/static/"
 STATIC_ROOT = Path(envstr("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Export files: local media by default, an S3 bucket when EXPORTS_S3_BUCKET is set (credentials from the
+# usual AWS sources, e.g. the ECS task role).
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+EXPORTS_S3_BUCKET = envstr("EXPORTS_S3_BUCKET", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if EXPORTS_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EXPORTS_S3_BUCKET,
+            "region_name": envstr("AWS_REGION", "") or None,
+            "location": envstr("EXPORTS_S3_PREFIX", "resource-service"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+EXPORT_RETENTION_HOURS = envint("EXPORT_RETENTION_HOURS", 24)
+EXPORT_STALE_MINUTES = envint("EXPORT_STALE_MINUTES", 60)
 
 # The gateway terminates client connections; behind TLS it sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -93,7 +112,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["resource_service.tokens.authentication.BearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["resource_service.lib.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -28,3 +28,37 @@ def alice_api():
 @pytest.fixture
 def bob_api():
     return client_for(BOB)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Export files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def alice_project(db):
+    from resource_service.projects.models import Project
+
+    return Project.objects.create(owner_id=ALICE, name="Garden", description="Beds and paths")
+
+
+@pytest.fixture
+def bob_project(db):
+    from resource_service.projects.models import Project
+
+    return Project.objects.create(owner_id=BOB, name="Workshop")
+
+
+@pytest.fixture
+def broker():
+    """The Redis database Celery publishes to in tests, emptied before and after."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()

@@ -37,5 +37,13 @@ def test_docs_and_schema_are_served(client):
     schema = client.get("/api/swagger.json")
     assert schema.status_code == 200
     assert schema.json()["basePath"] == "/api"
-    assert {"/projects/", "/projects/{id}/"} <= set(schema.json()["paths"])
+    assert {
+        "/projects/",
+        "/projects/{project_id}/",
+        "/projects/{project_id}/tasks/",
+        "/projects/{project_id}/tasks/{task_id}/",
+        "/projects/{project_id}/exports/",
+        "/exports/{export_id}/",
+        "/exports/{export_id}/download/",
+    } <= set(schema.json()["paths"])
     assert "Bearer" in schema.json()["securityDefinitions"]

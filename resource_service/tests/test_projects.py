@@ -14,16 +14,12 @@ def detail(project_id) -> str:
     return f"{URL}{project_id}/"
 
 
-@pytest.fixture
-def alice_project():
-    return Project.objects.create(owner_id=ALICE, name="Garden", description="Beds and paths")
-
-
 def test_create_returns_the_project_owned_by_the_caller(alice_api):
     response = alice_api.post(URL, {"name": "Garden", "description": "Beds"})
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "name", "description", "archived", "created_at", "updated_at"}
+    assert set(body) == {"id", "name", "description", "archived", "created_at", "updated_at", "task_counts"}
+    assert body["task_counts"] == {"todo": 0, "in_progress": 0, "done": 0}
     assert body["name"] == "Garden"
     assert body["archived"] is False
     assert str(Project.objects.get(pk=body["id"]).owner_id) == ALICE

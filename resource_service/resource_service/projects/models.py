@@ -1,4 +1,4 @@
-"""Projects, each owned by the user id of an access token's subject."""
+"""Projects and their tasks. A project belongs to the user id in an access token's `sub`."""
 
 import uuid
 
@@ -20,3 +20,35 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo"
+        IN_PROGRESS = "in_progress"
+        DONE = "done"
+
+    class Priority(models.TextChoices):
+        LOW = "low"
+        MEDIUM = "medium"
+        HIGH = "high"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=10_000)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.TODO)
+    priority = models.CharField(max_length=6, choices=Priority.choices, default=Priority.MEDIUM)
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

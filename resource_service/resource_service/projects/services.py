@@ -1,16 +1,20 @@
-"""Writes of projects."""
+"""Writes of projects and tasks."""
 
 import logging
 import uuid
 
-from resource_service.projects.models import Project
+from django.db import transaction
+
+from resource_service.exports.models import Export
+from resource_service.exports.services import export_files_delete
+from resource_service.projects.models import Project, Task
 
 logger = logging.getLogger(__name__)
 
 
-def project_create(*, owner_id: uuid.UUID | str, name: str, description: str = "", archived: bool = False) -> Project:
+def project_create(*, owner_id: uuid.UUID | str, **fields) -> Project:
     """Create a project owned by owner_id."""
-    return Project.objects.create(owner_id=owner_id, name=name, description=description, archived=archived)
+    return Project.objects.create(owner_id=owner_id, **fields)
 
 
 def project_update(*, project: Project, **fields) -> Project:
@@ -21,8 +25,31 @@ def project_update(*, project: Project, **fields) -> Project:
     return project
 
 
+def project_delete(*, project: Project) -> None:
+    """Delete a project with its tasks and exports."""
+    with transaction.atomic():
+        export_files_delete(exports=project.exports.all())
+        project.delete()
+
+
+def task_create(*, project: Project, **fields) -> Task:
+    """Create a task in a project."""
+    return Task.objects.create(project=project, **fields)
+
+
+def task_update(*, task: Task, **fields) -> Task:
+    """Change the given fields of a task."""
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task.save(update_fields=[*fields, "updated_at"])
+    return task
+
+
 def user_data_delete(*, owner_id: uuid.UUID | str) -> int:
-    """Delete everything the user owns; deleting twice is harmless."""
-    deleted, _ = Project.objects.filter(owner_id=owner_id).delete()
+    """Delete everything the user owns, export files included; running it twice is harmless."""
+    with transaction.atomic():
+        export_files_delete(exports=Export.objects.filter(owner_id=owner_id))
+        deleted, _ = Project.objects.filter(owner_id=owner_id).delete()
+        Export.objects.filter(owner_id=owner_id).delete()
     logger.info("user data deleted", extra={"owner_id": str(owner_id), "rows": deleted})
     return deleted

@@ -1,11 +1,11 @@
-"""Tasks the resource worker runs; other services send them by name."""
+"""Tasks the resource worker runs for other services; they send them by name."""
 
 from celery import shared_task
 
 from resource_service.projects import services
 
 
-@shared_task(name="resource.delete_user_data")
+@shared_task(name="resource.delete_user_data", acks_late=True, reject_on_worker_lost=True)
 def delete_user_data(user_id: str) -> None:
-    """Delete the data of a deleted account."""
+    """Delete the projects, tasks and exports of a deleted account."""
     services.user_data_delete(owner_id=user_id)

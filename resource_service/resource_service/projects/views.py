@@ -1,27 +1,52 @@
-"""Project endpoints: thin views over the selectors and services, scoped to the caller."""
+"""Project and task endpoints: thin views over the selectors and services, scoped to the caller."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from resource_service.projects import selectors, services
-from resource_service.projects.models import Project
-from resource_service.projects.serializers import ProjectInputSerializer, ProjectSerializer
+from resource_service.projects.filters import OrderingFilter, ProjectFilter, SearchFilter, TaskFilter
+from resource_service.projects.models import Project, Task
+from resource_service.projects.serializers import (
+    ProjectInputSerializer,
+    ProjectSerializer,
+    TaskInputSerializer,
+    TaskSerializer,
+)
+
+
+class OwnedObjectMixin:
+    """Looks objects up among the caller's only; another user's object is a 404 for every method."""
+
+    def owned_project(self) -> Project:
+        project = selectors.project_get(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        if project is None:
+            raise Http404
+        return project
+
+    def options(self, request, *args, **kwargs):
+        self.get_object()
+        return super().options(request, *args, **kwargs)
 
 
 class ProjectListView(generics.GenericAPIView):
     serializer_class = ProjectSerializer
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_class = ProjectFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "created_at", "updated_at"]
+    ordering = ["-created_at", "id"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
             return Project.objects.none()
         return selectors.project_list(owner_id=self.request.user.id)
 
-    @swagger_auto_schema(responses={200: ProjectSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)
 
     @swagger_auto_schema(request_body=ProjectInputSerializer, responses={201: ProjectSerializer})
@@ -29,37 +54,100 @@ class ProjectListView(generics.GenericAPIView):
         serializer = ProjectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         project = services.project_create(owner_id=request.user.id, **serializer.validated_data)
+        project = selectors.project_get(owner_id=request.user.id, project_id=project.pk)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
-class ProjectDetailView(generics.GenericAPIView):
+class ProjectDetailView(OwnedObjectMixin, generics.GenericAPIView):
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()  # for schema generation; requests use get_object()
+    lookup_url_kwarg = "project_id"
 
-    def get_object(self):
-        # Another user's project is indistinguishable from a missing one.
-        return get_object_or_404(selectors.project_list(owner_id=self.request.user.id), pk=self.kwargs["pk"])
+    def get_object(self) -> Project:
+        return self.owned_project()
 
-    @swagger_auto_schema(responses={200: ProjectSerializer})
-    def get(self, request: Request, pk) -> Response:
+    def get(self, request: Request, project_id) -> Response:
         return Response(ProjectSerializer(self.get_object()).data)
 
     @swagger_auto_schema(request_body=ProjectInputSerializer, responses={200: ProjectSerializer})
-    def put(self, request: Request, pk) -> Response:
+    def put(self, request: Request, project_id) -> Response:
         return self._update(request, partial=False)
 
     @swagger_auto_schema(request_body=ProjectInputSerializer, responses={200: ProjectSerializer})
-    def patch(self, request: Request, pk) -> Response:
+    def patch(self, request: Request, project_id) -> Response:
         return self._update(request, partial=True)
 
-    @swagger_auto_schema(responses={204: "Deleted"})
-    def delete(self, request: Request, pk) -> Response:
-        self.get_object().delete()
+    @swagger_auto_schema(responses={204: "Deleted, with its tasks and exports"})
+    def delete(self, request: Request, project_id) -> Response:
+        services.project_delete(project=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         project = self.get_object()
         serializer = ProjectInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        project = services.project_update(project=project, **serializer.validated_data)
-        return Response(ProjectSerializer(project).data)
+        services.project_update(project=project, **serializer.validated_data)
+        return Response(ProjectSerializer(self.get_object()).data)
+
+
+class TaskListView(OwnedObjectMixin, generics.GenericAPIView):
+    serializer_class = TaskSerializer
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_class = TaskFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["due_date", "priority", "created_at"]
+    ordering_map = {"priority": "priority_rank"}
+    ordering = ["-created_at", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Task.objects.none()
+        return selectors.task_list(project=self.owned_project())
+
+    def get_object(self) -> Project:
+        return self.owned_project()
+
+    def get(self, request: Request, project_id) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(TaskSerializer(page, many=True).data)
+
+    @swagger_auto_schema(request_body=TaskInputSerializer, responses={201: TaskSerializer})
+    def post(self, request: Request, project_id) -> Response:
+        project = self.owned_project()
+        serializer = TaskInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task = services.task_create(project=project, **serializer.validated_data)
+        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class TaskDetailView(OwnedObjectMixin, generics.GenericAPIView):
+    serializer_class = TaskSerializer
+    queryset = Task.objects.none()  # for schema generation; requests use get_object()
+
+    def get_object(self) -> Task:
+        task = selectors.task_list(project=self.owned_project()).filter(pk=self.kwargs["task_id"]).first()
+        if task is None:
+            raise Http404
+        return task
+
+    def get(self, request: Request, project_id, task_id) -> Response:
+        return Response(TaskSerializer(self.get_object()).data)
+
+    @swagger_auto_schema(request_body=TaskInputSerializer, responses={200: TaskSerializer})
+    def put(self, request: Request, project_id, task_id) -> Response:
+        return self._update(request, partial=False)
+
+    @swagger_auto_schema(request_body=TaskInputSerializer, responses={200: TaskSerializer})
+    def patch(self, request: Request, project_id, task_id) -> Response:
+        return self._update(request, partial=True)
+
+    @swagger_auto_schema(responses={204: "Deleted"})
+    def delete(self, request: Request, project_id, task_id) -> Response:
+        self.get_object().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        task = self.get_object()
+        serializer = TaskInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return Response(TaskSerializer(services.task_update(task=task, **serializer.validated_data)).data)

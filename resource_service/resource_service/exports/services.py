@@ -1,0 +1,126 @@
+"""Exports: requesting one, running it exactly once in effect, and cleaning old ones up."""
+
+import csv
+import io
+import json
+import logging
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from resource_service.exports.models import Export
+from resource_service.projects.models import Project, Task
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = ["id", "title", "description", "status", "priority", "due_date", "created_at", "updated_at"]
+# A worker lost this many times in a row on one export gives it up instead of retrying forever.
+MAX_ATTEMPTS = 3
+
+
+def export_request(*, project: Project, format: str) -> Export:
+    """Record a pending export and queue its run once the record is committed."""
+    from resource_service.exports.tasks import run_export
+
+    export = Export.objects.create(owner_id=project.owner_id, project=project, format=format)
+    export_id = str(export.pk)
+    transaction.on_commit(lambda: run_export.delay(export_id))
+    return export
+
+
+def _csv_safe(value: object) -> str:
+    # Spreadsheets run cells that start with these characters as formulas.
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def render_tasks(*, project: Project, format: str) -> bytes:
+    """The project's tasks as a CSV or JSON document."""
+    rows = list(Task.objects.filter(project=project).order_by("created_at", "id").values(*COLUMNS))
+    if format == Export.Format.JSON:
+        return json.dumps(rows, cls=DjangoJSONEncoder, indent=2).encode()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_csv_safe(row[column]) for column in COLUMNS])
+    return buffer.getvalue().encode()
+
+
+def _claim(export_id: uuid.UUID | str) -> Export | None:
+    """Mark the export running and count the attempt; None if there is nothing left to do."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status in (Export.Status.DONE, Export.Status.FAILED):
+            return None
+        if export.attempts >= MAX_ATTEMPTS:
+            _finish(export, Export.Status.FAILED, error="The export was interrupted too many times.")
+            return None
+        export.status = Export.Status.RUNNING
+        export.attempts += 1
+        export.save(update_fields=["status", "attempts"])
+        return export
+
+
+def _finish(export: Export, status: str, *, error: str = "") -> None:
+    export.status = status
+    export.error = error[:500]
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "error", "finished_at", "file"])
+
+
+def export_run(*, export_id: uuid.UUID | str) -> None:
+    """Write the export's file and mark it done, or failed with a reason.
+
+    Safe to run again for the same export (after a worker was lost mid-run): the file name is fixed,
+    so a rerun replaces the partial file, and a finished export is left alone.
+    """
+    export = _claim(export_id)
+    if export is None:
+        return
+    try:
+        content = render_tasks(project=export.project, format=export.format)
+        name = f"exports/{export.pk}.{export.format}"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        export.file.name = default_storage.save(name, ContentFile(content))
+    except Exception as exc:
+        logger.exception("export failed", extra={"export_id": str(export.pk)})
+        _finish(export, Export.Status.FAILED, error=f"The export could not be written ({type(exc).__name__}).")
+        return
+    _finish(export, Export.Status.DONE)
+    logger.info("export done", extra={"export_id": str(export.pk), "bytes": len(content)})
+
+
+def export_files_delete(*, exports: QuerySet[Export]) -> None:
+    """Delete the files of these exports once the surrounding transaction commits."""
+    names = [name for name in exports.exclude(file="").values_list("file", flat=True)]
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
+def export_cleanup() -> int:
+    """Delete exports (and files) finished long ago, and fail exports stuck unfinished."""
+    now = timezone.now()
+    stuck = Export.objects.filter(
+        status__in=[Export.Status.PENDING, Export.Status.RUNNING],
+        created_at__lt=now - timedelta(minutes=settings.EXPORT_STALE_MINUTES),
+    )
+    stuck.update(status=Export.Status.FAILED, error="The export did not finish in time.", finished_at=now)
+    old = Export.objects.filter(finished_at__lt=now - timedelta(hours=settings.EXPORT_RETENTION_HOURS))
+    with transaction.atomic():
+        export_files_delete(exports=old)
+        deleted, _ = old.delete()
+    logger.info("exports cleaned up", extra={"deleted": deleted})
+    return deleted

@@ -1,0 +1,49 @@
+"""Query-string filters, search and ordering of the project and task lists."""
+
+import django_filters
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
+
+from resource_service.projects.models import Project, Task
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search; a NUL character, which PostgreSQL cannot compare, is a 400."""
+
+    def get_search_terms(self, request):
+        if "\x00" in request.query_params.get(self.search_param, ""):
+            raise ValidationError({self.search_param: ["Null characters are not allowed."]})
+        return super().get_search_terms(request)
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, with public names mapped to the annotations that implement them."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        mapping = getattr(view, "ordering_map", {})
+        return [
+            ("-" if term.startswith("-") else "") + mapping.get(term.lstrip("-"), term.lstrip("-"))
+            for term in ordering or []
+        ] or None
+
+
+class ProjectFilter(django_filters.FilterSet):
+    archived = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Project
+        fields = ["archived"]
+
+
+class TaskFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Task.Status.choices)
+    priority = django_filters.ChoiceFilter(choices=Task.Priority.choices)
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label="Due on or before (ISO date)"
+    )
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after (ISO date)")
+
+    class Meta:
+        model = Task
+        fields = ["status", "priority", "due_before", "due_after"]

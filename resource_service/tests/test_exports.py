@@ -1,0 +1,169 @@
+import csv
+import io
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from resource_service.exports import services
+from resource_service.exports.models import Export
+from resource_service.projects.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def garden_tasks(alice_project):
+    Task.objects.create(project=alice_project, title="Dig beds", priority="high", due_date="2026-03-01")
+    Task.objects.create(project=alice_project, title='=HYPERLINK("http://evil")', description="+1")
+
+
+def request_export(client, project, fmt="csv", callbacks=None):
+    return client.post(f"/api/projects/{project.pk}/exports/", {"format": fmt})
+
+
+def test_requesting_an_export_queues_it_on_commit(
+    alice_api, alice_project, media, broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = request_export(alice_api, alice_project)
+    assert response.status_code == 202
+    body = response.json()
+    assert set(body) == {"id", "status", "format", "created_at"}
+    assert (body["status"], body["format"]) == ("pending", "csv")
+    message = json.loads(broker.lpop("resource"))
+    assert message["headers"]["task"] == "resource.run_export"
+    assert body["id"] in message["headers"]["argsrepr"]
+
+
+def test_a_done_csv_export_is_downloadable(alice_api, alice_project, garden_tasks, media):
+    export_id = request_export(alice_api, alice_project).json()["id"]
+
+    pending = alice_api.get(f"/api/exports/{export_id}/")
+    assert pending.json()["status"] == "pending"
+    assert pending.json()["download_url"] is None
+    assert alice_api.get(f"/api/exports/{export_id}/download/").status_code == 409
+
+    services.export_run(export_id=export_id)
+
+    done = alice_api.get(f"/api/exports/{export_id}/").json()
+    assert done["status"] == "done"
+    assert done["finished_at"]
+    assert done["download_url"] == f"http://testserver/api/exports/{export_id}/download/"
+    download = alice_api.get(f"/api/exports/{export_id}/download/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "text/csv"
+    assert "attachment" in download["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert {row["title"] for row in rows} == {"Dig beds", '\'=HYPERLINK("http://evil")'}
+    assert {row["description"] for row in rows} == {"", "'+1"}
+
+
+def test_a_json_export_holds_the_tasks(alice_api, alice_project, garden_tasks, media):
+    export_id = request_export(alice_api, alice_project, "json").json()["id"]
+    services.export_run(export_id=export_id)
+    download = alice_api.get(f"/api/exports/{export_id}/download/")
+    assert download["Content-Type"] == "application/json"
+    tasks = json.loads(b"".join(download.streaming_content))
+    assert sorted(task["title"] for task in tasks) == ['=HYPERLINK("http://evil")', "Dig beds"]
+    assert {task["priority"] for task in tasks} == {"high", "medium"}
+
+
+@pytest.mark.parametrize("body", [{}, {"format": "xml"}, {"format": None}])
+def test_an_unknown_format_is_a_400(alice_api, alice_project, body):
+    response = alice_api.post(f"/api/projects/{alice_project.pk}/exports/", body)
+    assert response.status_code == 400
+    assert "format" in response.json()
+    assert not Export.objects.exists()
+
+
+def test_another_users_exports_are_404(alice_api, bob_api, alice_project, media):
+    export_id = request_export(alice_api, alice_project).json()["id"]
+    services.export_run(export_id=export_id)
+    missing = bob_api.get(f"/api/exports/{uuid.uuid4()}/")
+    for url in (f"/api/exports/{export_id}/", f"/api/exports/{export_id}/download/"):
+        response = bob_api.get(url)
+        assert response.status_code == 404
+        assert response.json() == missing.json()
+    assert bob_api.post(f"/api/projects/{alice_project.pk}/exports/", {"format": "csv"}).status_code == 404
+
+
+def test_running_an_export_twice_writes_one_file(alice_project, garden_tasks, media):
+    export = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=export.pk)
+    services.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == "done"
+    assert export.attempts == 1
+    assert [path.name for path in (media / "exports").iterdir()] == [f"{export.pk}.csv"]
+
+
+def test_an_export_whose_worker_was_lost_is_run_again_to_completion(alice_project, garden_tasks, media):
+    export = services.export_request(project=alice_project, format="csv")
+    (media / "exports").mkdir(parents=True)
+    (media / "exports" / f"{export.pk}.csv").write_text("partial")
+    Export.objects.filter(pk=export.pk).update(status="running", attempts=1)
+
+    services.export_run(export_id=export.pk)
+
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == ("done", 2)
+    assert export.file.read().decode().startswith("id,title")
+    assert len(list((media / "exports").iterdir())) == 1
+
+
+def test_an_export_lost_too_often_fails_instead_of_looping(alice_project, media):
+    export = services.export_request(project=alice_project, format="csv")
+    Export.objects.filter(pk=export.pk).update(status="running", attempts=services.MAX_ATTEMPTS)
+    services.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == "failed"
+    assert "interrupted" in export.error
+
+
+def test_a_failing_export_ends_failed_with_a_reason(alice_api, alice_project, media, monkeypatch):
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "render_tasks", broken)
+    export_id = request_export(alice_api, alice_project).json()["id"]
+    services.export_run(export_id=export_id)
+    body = alice_api.get(f"/api/exports/{export_id}/").json()
+    assert body["status"] == "failed"
+    assert body["error"] == "The export could not be written (OSError)."
+    assert alice_api.get(f"/api/exports/{export_id}/download/").status_code == 409
+
+
+def test_cleanup_removes_old_exports_and_fails_stuck_ones(
+    alice_project, media, settings, django_capture_on_commit_callbacks
+):
+    old = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=old.pk)
+    fresh = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=fresh.pk)
+    stuck = services.export_request(project=alice_project, format="json")
+    long_ago = timezone.now() - timedelta(hours=settings.EXPORT_RETENTION_HOURS + 1)
+    Export.objects.filter(pk=old.pk).update(finished_at=long_ago)
+    Export.objects.filter(pk=stuck.pk).update(created_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.export_cleanup()
+
+    assert not Export.objects.filter(pk=old.pk).exists()
+    assert not (media / "exports" / f"{old.pk}.csv").exists()
+    assert (media / "exports" / f"{fresh.pk}.csv").exists()
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+
+
+def test_deleting_a_project_deletes_its_export_files(
+    alice_api, alice_project, media, django_capture_on_commit_callbacks
+):
+    export = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=export.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alice_api.delete(f"/api/projects/{alice_project.pk}/").status_code == 204
+    assert not Export.objects.exists()
+    assert list((media / "exports").iterdir()) == []

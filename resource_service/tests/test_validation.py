@@ -1,0 +1,55 @@
+"""Bad input is a clear 4xx, never a 5xx."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deeply_nested_json_is_a_400(alice_api):
+    body = "[" * 100_000 + "]" * 100_000
+    response = alice_api.generic("POST", "/api/projects/", body, content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"text"', "null", "42", '{"name": "a"', "\xff\xfe"])
+def test_bodies_that_are_not_an_object_are_a_400(alice_api, body):
+    response = alice_api.generic("POST", "/api/projects/", body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_bodies_other_than_json_are_a_415(alice_api):
+    response = alice_api.generic("POST", "/api/projects/", "name=x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+
+
+def test_a_nul_character_in_a_search_is_a_400(alice_api, alice_project):
+    assert alice_api.get("/api/projects/", {"search": "a\x00b"}).status_code == 400
+    response = alice_api.get(f"/api/projects/{alice_project.pk}/tasks/", {"search": "\x00"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("archived", ["maybe", "\x00", ""])
+def test_odd_filter_values_never_fail(alice_api, alice_project, archived):
+    assert alice_api.get("/api/projects/", {"archived": archived}).status_code in (200, 400)
+
+
+def test_archived_filter(alice_api, alice_project):
+    from resource_service.projects.models import Project
+    from tests.conftest import ALICE
+
+    Project.objects.create(owner_id=ALICE, name="Old", archived=True)
+    assert [p["name"] for p in alice_api.get("/api/projects/?archived=true").json()["results"]] == ["Old"]
+    assert [p["name"] for p in alice_api.get("/api/projects/?archived=false").json()["results"]] == ["Garden"]
+
+
+def test_project_search_and_ordering(alice_api, alice_project):
+    from resource_service.projects.models import Project
+    from tests.conftest import ALICE
+
+    Project.objects.create(owner_id=ALICE, name="Attic", description="boxes of seeds")
+    assert {p["name"] for p in alice_api.get("/api/projects/?search=seeds").json()["results"]} == {"Attic"}
+    assert {p["name"] for p in alice_api.get("/api/projects/?search=paths").json()["results"]} == {"Garden"}
+    names = [p["name"] for p in alice_api.get("/api/projects/?ordering=name").json()["results"]]
+    assert names == ["Attic", "Garden"]
+    names = [p["name"] for p in alice_api.get("/api/projects/?ordering=-name").json()["results"]]
+    assert names == ["Garden", "Attic"]
