@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import path
+from django_prometheus.exports import ExportToDjangoView
 from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
@@ -21,10 +22,17 @@ schema_view = get_schema_view(
 )
 
 urlpatterns = [
+    # Scraped on the service port; the gateway routes only /auth/ and /api/, so it is never public.
+    path("metrics", ExportToDjangoView, name="metrics"),
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/me/", accounts.MeView.as_view(), name="me"),
+    path("auth/password/change/", accounts.PasswordChangeView.as_view(), name="password-change"),
+    path("auth/password/reset/", accounts.PasswordResetView.as_view(), name="password-reset"),
+    path("auth/password/reset/confirm/", accounts.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("auth/token/", tokens.LoginView.as_view(), name="token"),
     path("auth/token/refresh/", tokens.RefreshView.as_view(), name="token-refresh"),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="logout"),
+    path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="logout-all"),
     path("auth/.well-known/jwks.json", tokens.jwks, name="jwks"),
     path("auth/healthz", health.healthz, name="healthz"),
     path("auth/readyz", health.readyz, name="readyz"),

@@ -8,14 +8,20 @@ from auth_service.accounts.models import User
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def broker():
-    """The Redis database Celery publishes to in tests, emptied before and after."""
-    client = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
+@pytest.fixture(autouse=True)
+def redis_db():
+    """The tests' Redis database (broker, throttles, lockouts, revocations), empty for each test."""
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
     client.flushdb()
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def broker(redis_db):
+    """The Redis database Celery publishes to."""
+    return redis_db
 
 
 @pytest.fixture

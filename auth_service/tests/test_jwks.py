@@ -37,16 +37,15 @@ def test_jwks_also_publishes_retired_keys(api, settings):
     assert kids == [keys.signing_key().kid] + [keys.thumbprint(key.public_key()) for key in retired]
 
 
-def test_a_token_of_a_retired_key_still_verifies(alice_api, alice, settings):
-    from auth_service.tokens.classes import AccessToken
-
-    token = str(AccessToken.for_user(alice))
+def test_a_token_of_a_retired_key_still_verifies(api, alice_tokens, settings):
+    token = alice_tokens["access"]
     settings.JWT_PREVIOUS_PUBLIC_KEYS = public_pem(keys.signing_key().private_key)
     settings.JWT_PRIVATE_KEY = (
         rsa.generate_private_key(public_exponent=65537, key_size=2048)
         .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
         .decode()
     )
-    alice_api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert alice_api.get("/auth/me/").status_code == 200
-    assert jwt.get_unverified_header(str(AccessToken.for_user(alice)))["kid"] != jwt.get_unverified_header(token)["kid"]
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/auth/me/").status_code == 200
+    fresh = api.post("/auth/token/refresh/", {"refresh": alice_tokens["refresh"]}).json()["access"]
+    assert jwt.get_unverified_header(fresh)["kid"] == keys.signing_key().kid != jwt.get_unverified_header(token)["kid"]

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from auth_service.tokens import keys
+from auth_service.tokens.models import TokenFamily
 from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
@@ -77,20 +78,34 @@ def test_an_inactive_user_gets_the_same_401(api, alice):
     assert response.json() == {"detail": "No active account found with the given credentials"}
 
 
-def test_refresh_rotates_and_retires_the_old_refresh_token(api, alice):
+def test_refresh_rotates_the_pair_within_the_login(api, alice):
     first = login(api, alice.email)
     response = api.post("/auth/token/refresh/", {"refresh": first["refresh"]}, format="json")
     assert response.status_code == 200
     second = response.json()
     assert set(second) == {"access", "refresh", "token_type", "expires_in"}
     assert second["refresh"] != first["refresh"]
+    assert response["Cache-Control"] == "no-store"
     assert claims_of(second["access"])["sub"] == str(alice.pk)
+    assert claims_of(second["access"])["sid"] == claims_of(first["access"])["sid"]
+
+    third = api.post("/auth/token/refresh/", {"refresh": second["refresh"]}, format="json")
+    assert third.status_code == 200
+
+
+def test_a_reused_refresh_token_revokes_its_whole_family(api, alice):
+    first = login(api, alice.email)
+    second = api.post("/auth/token/refresh/", {"refresh": first["refresh"]}, format="json").json()
+    other_login = login(api, alice.email)
 
     reused = api.post("/auth/token/refresh/", {"refresh": first["refresh"]}, format="json")
     assert reused.status_code == 401
 
-    again = api.post("/auth/token/refresh/", {"refresh": second["refresh"]}, format="json")
-    assert again.status_code == 200
+    # The legitimate holder's current token dies with the family; another login of the user does not.
+    assert api.post("/auth/token/refresh/", {"refresh": second["refresh"]}, format="json").status_code == 401
+    assert api.post("/auth/token/refresh/", {"refresh": other_login["refresh"]}, format="json").status_code == 200
+    family = TokenFamily.objects.get(pk=claims_of(first["refresh"])["sid"])
+    assert family.revoked_reason == "reuse"
 
 
 def test_an_access_token_is_not_a_refresh_token(api, alice):

@@ -23,11 +23,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_yasg",
+    "django_prometheus",
     "resource_service.projects",
     "resource_service.exports",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "resource_service.lib.requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -37,6 +39,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "resource_service.urls"
@@ -65,6 +68,8 @@ DATABASES = {
     )
 }
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DATABASE_CONNECT_TIMEOUT", 5)
+# The same PostgreSQL backend, counting queries and errors for /metrics.
+DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -121,7 +126,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "resource_service.lib.errors.exception_handler",
 }
 
-JWT_PUBLIC_KEY = envsecret("JWT_PUBLIC_KEY", required=not DEBUG)
+# The auth service's public keys: a PEM bundle, or the URL of its JWKS (one of the two is required).
+JWT_JWKS_URL = envstr("JWT_JWKS_URL", "")
+JWT_PUBLIC_KEY = envsecret("JWT_PUBLIC_KEY", required=not DEBUG and not JWT_JWKS_URL)
 JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")
 JWT_AUDIENCE = envstr("JWT_AUDIENCE", "resource-service")
 JWT_LEEWAY_SECONDS = 30

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_prometheus.exports import ExportToDjangoView
 from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
@@ -20,6 +21,8 @@ schema_view = get_schema_view(
 )
 
 urlpatterns = [
+    # Scraped on the service port; the gateway routes only /auth/ and /api/, so it is never public.
+    path("metrics", ExportToDjangoView, name="metrics"),
     path("api/", include(projects)),
     path("api/healthz", health.healthz, name="healthz"),
     path("api/readyz", health.readyz, name="readyz"),

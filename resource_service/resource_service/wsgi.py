@@ -7,6 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resource_service.settings")
 application = get_wsgi_application()
 
 # Fail the worker's boot, with a message naming the setting, rather than the first request.
-from resource_service.tokens.keys import verification_keys  # noqa: E402
+from resource_service.tokens.keys import check_configuration  # noqa: E402
 
-verification_keys()
+check_configuration()

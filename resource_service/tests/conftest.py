@@ -52,13 +52,23 @@ def bob_project(db):
 
 
 @pytest.fixture
-def broker():
-    """The Redis database Celery publishes to in tests, emptied before and after."""
+def broker(redis_db):
+    """The Redis database Celery publishes to."""
+    return redis_db
+
+
+@pytest.fixture(autouse=True)
+def redis_db():
+    """The tests' Redis database (broker, revocations), empty for each test; nothing kept in process."""
     import redis
     from django.conf import settings
 
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    from resource_service.tokens import revocation
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
     client.flushdb()
+    revocation.forget()
     yield client
     client.flushdb()
+    revocation.forget()
     client.close()

@@ -7,6 +7,14 @@ from rest_framework import serializers
 from auth_service.accounts.models import User
 
 
+def validate_new_password(password: str, user: User) -> None:
+    """Django's password validators, as field errors of `field`."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(list(exc.messages)) from exc
+
+
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -22,9 +30,9 @@ class RegisterSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         candidate = User(email=attrs["email"], display_name=attrs["display_name"])
         try:
-            password_validation.validate_password(attrs["password"], user=candidate)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+            validate_new_password(attrs["password"], candidate)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"password": exc.detail}) from exc
         return attrs
 
 
@@ -34,3 +42,22 @@ class UserUpdateSerializer(serializers.Serializer):
 
 class PasswordSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+    def validate_new_password(self, value: str) -> str:
+        validate_new_password(value, self.context["user"])
+        return value
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})

@@ -1,12 +1,18 @@
 """Account operations: every write to a user goes through here."""
 
 import logging
+import uuid
 
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
+from auth_service.accounts import tasks
 from auth_service.accounts.models import User
 from auth_service.celery import app as celery_app
+from auth_service.tokens.models import TokenFamily
+from auth_service.tokens.services import user_sessions_revoke
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +23,24 @@ class EmailTaken(Exception):
     """Another account already uses this email address."""
 
 
+class WrongPassword(Exception):
+    """The current password given does not match."""
+
+
+class InvalidResetToken(Exception):
+    """The reset link is malformed, used, or expired."""
+
+
 def user_register(*, email: str, password: str, display_name: str = "") -> User:
-    """Create an active account; the email is compared case-insensitively."""
+    """Create an active account and send it a welcome email; the email is compared case-insensitively."""
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise EmailTaken(email)
-        return User.objects.create_user(email=email, password=password, display_name=display_name)
+        user = User.objects.create_user(email=email, password=password, display_name=display_name)
+        user_id = str(user.pk)
+        transaction.on_commit(lambda: tasks.send_welcome_email.delay(user_id))
+    return user
 
 
 def user_update(*, user: User, display_name: str) -> User:
@@ -33,20 +50,56 @@ def user_update(*, user: User, display_name: str) -> User:
     return user
 
 
-def user_revoke_refresh_tokens(*, user: User) -> None:
-    """Retire every refresh token the user holds."""
-    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
-    )
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str, keep_family_id: str | None) -> None:
+    """Set a new password (already validated) and end every other login of the user."""
+    if not user.check_password(old_password):
+        raise WrongPassword
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_CHANGE, keep_family_id=keep_family_id)
+
+
+def password_reset_request(*, email: str) -> None:
+    """Email a reset link if an active account has this address; say nothing either way."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is not None:
+        user_id = str(user.pk)
+        transaction.on_commit(lambda: tasks.send_password_reset_email.delay(user_id))
+
+
+def password_reset_user(*, uid: str, token: str) -> User:
+    """The active user a reset link is for, if the link is still good."""
+    try:
+        user_id = uuid.UUID(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidResetToken from None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken
+    return user
+
+
+@transaction.atomic
+def password_reset_confirm(*, user: User, new_password: str) -> None:
+    """Set the new password (already validated); the link dies with the old password, and so do all logins."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_RESET)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """Deactivate the account and revoke all its tokens (the admin's action)."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_sessions_revoke(user=user, reason=TokenFamily.Reason.DEACTIVATION)
 
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Deactivate the account, revoke its tokens, and have the resource service delete its data."""
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    user_revoke_refresh_tokens(user=user)
+    user_deactivate(user=user)
     user_id = str(user.pk)
     transaction.on_commit(lambda: celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id], queue="resource"))
     logger.info("account deleted", extra={"user_id": user_id})

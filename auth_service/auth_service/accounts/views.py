@@ -1,40 +1,63 @@
-"""Account endpoints: register, and read, edit or delete one's own account."""
+"""Account endpoints: register, read/edit/delete one's account, and change or reset the password."""
 
+from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from auth_service.accounts import services
 from auth_service.accounts.serializers import (
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     PasswordSerializer,
     RegisterSerializer,
     UserSerializer,
     UserUpdateSerializer,
+    validate_new_password,
 )
+
+USER_EXAMPLE = {
+    "application/json": {
+        "id": "5f1d7c8e-3b7a-4c55-9a36-2f7f0f3f4d11",
+        "email": "alice@example.com",
+        "display_name": "Alice",
+        "date_joined": "2026-01-01T12:00:00Z",
+    }
+}
 
 
 class RegisterView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
 
-    @swagger_auto_schema(request_body=RegisterSerializer, responses={201: UserSerializer}, security=[])
+    @swagger_auto_schema(
+        request_body=RegisterSerializer,
+        responses={
+            201: openapi.Response("The new account", UserSerializer, examples=USER_EXAMPLE),
+            400: "Invalid or taken email, or a weak password",
+            429: "Too many registrations from the address",
+        },
+        security=[],
+    )
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             user = services.user_register(**serializer.validated_data)
         except services.EmailTaken:
-            return Response(
-                {"email": ["An account with this email already exists."]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return Response({"email": ["An account with this email already exists."]}, status=400)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class MeView(APIView):
-    @swagger_auto_schema(responses={200: UserSerializer})
+    @swagger_auto_schema(responses={200: openapi.Response("The caller", UserSerializer, examples=USER_EXAMPLE)})
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(request.user).data)
 
@@ -45,11 +68,77 @@ class MeView(APIView):
         user = services.user_update(user=request.user, **serializer.validated_data)
         return Response(UserSerializer(user).data)
 
-    @swagger_auto_schema(request_body=PasswordSerializer, responses={204: "Account deleted"})
+    @swagger_auto_schema(
+        request_body=PasswordSerializer,
+        responses={204: "Deactivated; tokens revoked; the user's projects are deleted shortly", 400: "Wrong password"},
+    )
     def delete(self, request: Request) -> Response:
         serializer = PasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not request.user.check_password(serializer.validated_data["password"]):
             return Response({"password": ["The password is not correct."]}, status=status.HTTP_400_BAD_REQUEST)
         services.user_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    @swagger_auto_schema(
+        request_body=PasswordChangeSerializer,
+        responses={204: "Changed; every other login is revoked", 400: "Wrong old password or weak new one"},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.user_password_change(
+                user=request.user, **serializer.validated_data, keep_family_id=request.auth.get("sid")
+            )
+        except services.WrongPassword:
+            return Response({"old_password": ["The password is not correct."]}, status=400)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_reset"
+
+    @swagger_auto_schema(
+        request_body=PasswordResetSerializer,
+        responses={202: "Always: an email is sent if an active account has this address", 429: "Too many requests"},
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(email=serializer.validated_data["email"])
+        return Response(
+            {"detail": "If an account has this address, a reset email is on its way."}, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class PasswordResetConfirmView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @swagger_auto_schema(
+        request_body=PasswordResetConfirmSerializer,
+        responses={204: "Changed; every login is revoked", 400: "Bad, used or expired link, or weak password"},
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.password_reset_user(
+                uid=serializer.validated_data["uid"], token=serializer.validated_data["token"]
+            )
+        except services.InvalidResetToken:
+            return Response({"token": ["The reset link is invalid or has expired."]}, status=400)
+        try:
+            validate_new_password(serializer.validated_data["new_password"], user)
+        except serializers.ValidationError as exc:
+            return Response({"new_password": exc.detail}, status=400)
+        services.password_reset_confirm(user=user, new_password=serializer.validated_data["new_password"])
         return Response(status=status.HTTP_204_NO_CONTENT)

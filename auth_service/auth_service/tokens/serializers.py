@@ -1,17 +1,15 @@
-"""Token pair responses: simplejwt's serializers with the contract's extra fields."""
+"""Input and output shapes of the token endpoints."""
 
-from typing import Any
-
-from django.conf import settings
 from rest_framework import serializers
-from rest_framework_simplejwt import serializers as jwt_serializers
-
-from auth_service.tokens.classes import RefreshToken
 
 
-def _pair(data: dict[str, Any]) -> dict[str, Any]:
-    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
-    return {**data, "token_type": "Bearer", "expires_in": int(lifetime.total_seconds())}
+class LoginSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -21,17 +19,3 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
     token_type = serializers.CharField(default="Bearer")
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
-
-
-class LoginSerializer(jwt_serializers.TokenObtainPairSerializer):
-    token_class = RefreshToken
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        return _pair(super().validate(attrs))
-
-
-class RefreshSerializer(jwt_serializers.TokenRefreshSerializer):
-    token_class = RefreshToken
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        return _pair(super().validate(attrs))

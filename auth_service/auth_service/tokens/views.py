@@ -1,30 +1,108 @@
-"""Token endpoints: log in, refresh, and the public key set."""
+"""Token endpoints: log in, refresh, log out, and the public key set."""
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
+from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
-from rest_framework_simplejwt import views as jwt_views
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
-from auth_service.tokens import keys
+from auth_service.tokens import keys, services
 from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, TokenPairSerializer
 
-_UNAUTHORIZED = {401: "Wrong credentials, or an invalid, expired or retired token"}
+PAIR_EXAMPLE = {
+    "application/json": {
+        "access": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Ii4uLiJ9.eyJ...",
+        "refresh": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6Ii4uLiJ9.eyJ...",
+        "token_type": "Bearer",
+        "expires_in": 300,
+    }
+}
 
 
-class LoginView(jwt_views.TokenObtainPairView):
-    serializer_class = LoginSerializer
+def _client(request: Request) -> dict:
+    return {
+        "client_ip": ScopedRateThrottle().get_ident(request),
+        "user_agent": request.headers.get("User-Agent", ""),
+    }
 
-    @swagger_auto_schema(responses={200: TokenPairSerializer, **_UNAUTHORIZED}, security=[])
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+
+def _no_store(response: Response) -> Response:
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response
 
 
-class RefreshView(jwt_views.TokenRefreshView):
-    serializer_class = RefreshSerializer
+class LoginView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
 
-    @swagger_auto_schema(responses={200: TokenPairSerializer, **_UNAUTHORIZED}, security=[])
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    @swagger_auto_schema(
+        request_body=LoginSerializer,
+        responses={
+            200: openapi.Response("A token pair", TokenPairSerializer, examples=PAIR_EXAMPLE),
+            401: "Unknown email, wrong password or inactive account (one answer for all three)",
+            429: "Too many attempts for the account or from the address; see Retry-After",
+        },
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = services.login(**serializer.validated_data, **_client(request), request=request._request)
+        return _no_store(Response(pair))
+
+    def throttled(self, request, wait):
+        email = request.data.get("email") if isinstance(request.data, dict) else None
+        services.login_throttled(email=str(email or "")[:254], **_client(request))
+        super().throttled(request, wait)
+
+
+class RefreshView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @swagger_auto_schema(
+        request_body=RefreshSerializer,
+        responses={
+            200: openapi.Response("A new token pair; the refresh token sent is retired", TokenPairSerializer),
+            401: "Forged, expired, retired or revoked refresh token (a retired one revokes its whole login)",
+        },
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _no_store(Response(services.token_refresh(raw=serializer.validated_data["refresh"])))
+
+
+class LogoutView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @swagger_auto_schema(
+        request_body=RefreshSerializer,
+        responses={204: "The login of this refresh token is revoked (again, if it was)", 401: "Forged token"},
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.logout(raw=serializer.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    @swagger_auto_schema(request_body=None, responses={204: "Every login of the user is revoked"})
+    def post(self, request: Request) -> Response:
+        services.user_sessions_revoke(user=request.user, reason="logout_all")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @require_GET

@@ -26,7 +26,7 @@ class VerifyingBackend:
     def decode(self, token: str | bytes, verify: bool = True) -> dict[str, Any]:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
-            public_key = keys.verification_keys().get(kid) if isinstance(kid, str) else None
+            public_key = keys.verification_key(kid) if isinstance(kid, str) else None
             if public_key is None:
                 raise TokenBackendError("Token is invalid")
             return jwt.decode(

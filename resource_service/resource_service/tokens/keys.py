@@ -1,14 +1,21 @@
-"""The auth service's public keys, by their RFC 7638 key ids."""
+"""The auth service's public keys, by their RFC 7638 key ids: from a PEM bundle, or from its JWKS URL."""
 
 import base64
 import hashlib
 import json
+import logging
+import threading
+import time
+import urllib.request
 from functools import lru_cache
 
+import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 _END = "-----END PUBLIC KEY-----"
 
@@ -42,8 +49,73 @@ def _parse_bundle(bundle: str) -> dict[str, rsa.RSAPublicKey]:
     return keys
 
 
+class JwksKeys:
+    """The keys published at a JWKS URL.
+
+    Fetched on first use and refetched when a token names an unknown `kid` or the keys are older than
+    MAX_AGE_SECONDS, but never more than once per REFETCH_SECONDS; when a fetch fails the last good keys
+    stay in use. A key is trusted under its own thumbprint only, whatever `kid` the document gives it.
+    """
+
+    REFETCH_SECONDS = 30
+    MAX_AGE_SECONDS = 300
+    TIMEOUT_SECONDS = 2
+
+    def __init__(self, url: str):
+        self.url = url
+        self.keys: dict[str, rsa.RSAPublicKey] = {}
+        self.fetched_at = float("-inf")
+        self.attempted_at = float("-inf")
+        self.lock = threading.Lock()
+
+    def get(self, kid: str) -> rsa.RSAPublicKey | None:
+        now = time.monotonic()
+        stale = now - self.fetched_at > self.MAX_AGE_SECONDS
+        if (kid not in self.keys or stale) and now - self.attempted_at >= self.REFETCH_SECONDS:
+            with self.lock:
+                if now - self.attempted_at >= self.REFETCH_SECONDS:
+                    self.attempted_at = now
+                    self._fetch(now)
+        return self.keys.get(kid)
+
+    def _fetch(self, now: float) -> None:
+        try:
+            with urllib.request.urlopen(self.url, timeout=self.TIMEOUT_SECONDS) as response:  # noqa: S310
+                document = json.load(response)
+            keys = {}
+            for jwk in document["keys"]:
+                if jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig" or jwk.get("alg", "RS256") != "RS256":
+                    continue
+                key = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
+                if isinstance(key, rsa.RSAPublicKey) and key.key_size >= 2048:
+                    keys[thumbprint(key)] = key
+        except (OSError, ValueError, KeyError, TypeError, jwt.InvalidKeyError):
+            logger.warning("JWKS fetch failed; keeping the last good keys", extra={"url": self.url}, exc_info=True)
+            return
+        self.keys = keys
+        self.fetched_at = now
+
+
+@lru_cache(maxsize=2)
+def _jwks(url: str) -> JwksKeys:
+    return JwksKeys(url)
+
+
+def verification_key(kid: str) -> rsa.RSAPublicKey | None:
+    """The trusted public key with this key id, if any."""
+    if settings.JWT_JWKS_URL:
+        return _jwks(settings.JWT_JWKS_URL).get(kid)
+    return verification_keys().get(kid)
+
+
 def verification_keys() -> dict[str, rsa.RSAPublicKey]:
-    """Return the trusted public keys by key id, parsed once."""
+    """Return the trusted public keys of the PEM bundle by key id, parsed once."""
     if not settings.JWT_PUBLIC_KEY:
-        raise ImproperlyConfigured("JWT_PUBLIC_KEY (or JWT_PUBLIC_KEY_FILE) must be set")
+        raise ImproperlyConfigured("JWT_PUBLIC_KEY (or JWT_PUBLIC_KEY_FILE), or JWT_JWKS_URL, must be set")
     return _parse_bundle(settings.JWT_PUBLIC_KEY)
+
+
+def check_configuration() -> None:
+    """Fail the start if no key source is configured or the PEM bundle is unusable."""
+    if not settings.JWT_JWKS_URL:
+        verification_keys()

@@ -1,0 +1,24 @@
+"""Email tasks: fetch the user, call the email function; retried while the mail server fails."""
+
+import smtplib
+
+from celery import shared_task
+
+from auth_service.accounts import emails
+from auth_service.accounts.models import User
+
+RETRY = {"autoretry_for": (smtplib.SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(name="auth.send_welcome_email", **RETRY)
+def send_welcome_email(user_id: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        emails.welcome_email_send(user=user)
+
+
+@shared_task(name="auth.send_password_reset_email", **RETRY)
+def send_password_reset_email(user_id: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        emails.password_reset_email_send(user=user)

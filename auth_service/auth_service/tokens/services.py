@@ -1,0 +1,170 @@
+"""The token lifecycle: a pair per login, single-use rotation, and revocation of whole logins."""
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
+
+from auth_service.accounts.models import User
+from auth_service.tokens import lockout, revocation
+from auth_service.tokens.classes import AccessToken, RefreshToken
+from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidCredentials(Exception):
+    """Unknown email, wrong password or inactive account: deliberately not told apart."""
+
+
+class AccountLocked(Exception):
+    """Too many failed logins for this account; `retry_after` seconds remain."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class InvalidRefreshToken(Exception):
+    """The refresh token is forged, expired, retired or revoked."""
+
+
+def _issued_at(user_id: uuid.UUID) -> datetime:
+    # A token issued in the same second as a revocation must not look older than it.
+    now = timezone.now().replace(microsecond=0)
+    not_before = revocation.not_before(user_id=user_id)
+    if not_before is not None and not_before > now.timestamp():
+        return datetime.fromtimestamp(not_before, tz=UTC)
+    return now
+
+
+def _issue(*, user: User, family: TokenFamily) -> dict:
+    issued_at = _issued_at(user.pk)
+    pair = {}
+    for name, token in (("refresh", RefreshToken()), ("access", AccessToken())):
+        token.set_iat(at_time=issued_at)
+        token.set_exp(from_time=issued_at)
+        token["sub"] = str(user.pk)
+        token["sid"] = str(family.pk)
+        pair[name] = token
+    IssuedRefreshToken.objects.create(
+        jti=pair["refresh"]["jti"],
+        family=family,
+        expires_at=datetime.fromtimestamp(pair["refresh"]["exp"], tz=UTC),
+    )
+    return {
+        "access": str(pair["access"]),
+        "refresh": str(pair["refresh"]),
+        "token_type": "Bearer",
+        "expires_in": int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
+    }
+
+
+def _audit(*, email: str, outcome: str, user: User | None, client_ip: str | None, user_agent: str) -> None:
+    LoginEvent.objects.create(
+        user=user, email=email[:254], outcome=outcome, client_ip=client_ip, user_agent=user_agent[:300]
+    )
+
+
+def login(
+    *, email: str, password: str, client_ip: str | None = None, user_agent: str = "", request: HttpRequest | None = None
+) -> dict:
+    """Check the credentials against the lockout and the password; start a token family."""
+    context = {"email": email, "client_ip": client_ip, "user_agent": user_agent}
+    wait = lockout.retry_after(email=email)
+    if wait is not None:
+        _audit(outcome=LoginEvent.Outcome.LOCKED, user=None, **context)
+        raise AccountLocked(wait)
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        lockout.record_failure(email=email)
+        _audit(outcome=LoginEvent.Outcome.BAD_CREDENTIALS, user=None, **context)
+        raise InvalidCredentials
+    lockout.clear(email=email)
+    _audit(outcome=LoginEvent.Outcome.SUCCESS, user=user, **context)
+    update_last_login(None, user)
+    with transaction.atomic():
+        family = TokenFamily.objects.create(user=user)
+        return _issue(user=user, family=family)
+
+
+def login_throttled(*, email: str, client_ip: str | None, user_agent: str) -> None:
+    """Record a login refused by the per-address limit."""
+    _audit(email=email, outcome=LoginEvent.Outcome.THROTTLED, user=None, client_ip=client_ip, user_agent=user_agent)
+
+
+def _decode_refresh(raw: str) -> RefreshToken:
+    try:
+        return RefreshToken(raw)
+    except TokenError as exc:
+        raise InvalidRefreshToken from exc
+
+
+def token_refresh(*, raw: str) -> dict:
+    """Retire the refresh token and issue a new pair in its family.
+
+    The retirement is one conditional UPDATE, so of two concurrent refreshes with the same token exactly
+    one succeeds. A token that was retired already is a stolen copy or a replay: its whole family is
+    revoked (RFC 9700, section 4.14.2), the legitimate holder's current token included.
+    """
+    token = _decode_refresh(raw)
+    now = timezone.now()
+    claimed = IssuedRefreshToken.objects.filter(jti=token["jti"], used_at__isnull=True).update(used_at=now)
+    record = IssuedRefreshToken.objects.select_related("family__user").filter(jti=token["jti"]).first()
+    if record is None:
+        raise InvalidRefreshToken
+    family = record.family
+    if not claimed:
+        family_revoke(family=family, reason=TokenFamily.Reason.REUSE)
+        logger.warning("refresh token reused; its family is revoked", extra={"family_id": str(family.pk)})
+        raise InvalidRefreshToken
+    if not family.is_active or not family.user.is_active:
+        raise InvalidRefreshToken
+    TokenFamily.objects.filter(pk=family.pk).update(last_refreshed_at=now)
+    return _issue(user=family.user, family=family)
+
+
+def logout(*, raw: str) -> None:
+    """Revoke the login that the refresh token belongs to; an expired or revoked one is already out."""
+    try:
+        token = RefreshToken(raw)
+    except ExpiredTokenError:
+        return
+    except TokenError as exc:
+        raise InvalidRefreshToken from exc
+    record = IssuedRefreshToken.objects.select_related("family").filter(jti=token["jti"]).first()
+    if record is not None:
+        family_revoke(family=record.family, reason=TokenFamily.Reason.LOGOUT)
+
+
+def family_revoke(*, family: TokenFamily, reason: str) -> None:
+    """Revoke one login: none of its refresh tokens works again."""
+    TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason
+    )
+
+
+def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None = None) -> None:
+    """Revoke every login of the user but the one kept, and refuse their live access tokens."""
+    families = TokenFamily.objects.filter(user=user, revoked_at__isnull=True)
+    if keep_family_id is not None:
+        families = families.exclude(pk=keep_family_id)
+    families.update(revoked_at=timezone.now(), revoked_reason=reason)
+    transaction.on_commit(lambda: revocation.revoke_access_tokens(user_id=user.pk))
+
+
+def expired_tokens_flush() -> int:
+    """Delete expired refresh-token records and the logins that have no live token left."""
+    now = timezone.now()
+    deleted, _ = IssuedRefreshToken.objects.filter(expires_at__lt=now).delete()
+    TokenFamily.objects.filter(
+        refresh_tokens__isnull=True, created_at__lt=now - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
+    ).delete()
+    return deleted

@@ -1,0 +1,103 @@
+"""Brute force and enumeration: per-account lockout, per-address limits, one answer, an audit trail."""
+
+import pytest
+
+from auth_service.tokens.models import LoginEvent
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+BAD = {"detail": "No active account found with the given credentials"}
+
+
+@pytest.fixture
+def rates(monkeypatch, settings):
+    """Set the per-address limits for one test."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def set_rates(**overrides):
+        current = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**current, **overrides})
+
+    return set_rates
+
+
+def attempt(api, email, password="wrong password", **extra):
+    return api.post("/auth/token/", {"email": email, "password": password}, **extra)
+
+
+def test_an_account_locks_after_the_failures_and_refuses_the_right_password_too(api, alice, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        assert attempt(api, alice.email).json() == BAD
+    locked = attempt(api, alice.email, PASSWORD)
+    assert locked.status_code == 429
+    assert 0 < int(locked["Retry-After"]) <= settings.LOGIN_LOCKOUT_SECONDS
+    # Another account from the same address is not affected.
+    assert attempt(api, "bob@example.com").status_code == 401
+
+
+def test_an_unknown_email_locks_exactly_like_a_real_one(api, alice, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    responses = {}
+    for email in (alice.email, "nobody@example.com"):
+        responses[email] = [attempt(api, email).status_code for _ in range(3)]
+    assert responses[alice.email] == responses["nobody@example.com"] == [401, 401, 429]
+
+
+def test_the_lockout_counts_the_email_whatever_its_case(api, alice, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    attempt(api, "ALICE@example.com")
+    attempt(api, "alice@EXAMPLE.com")
+    assert attempt(api, alice.email, PASSWORD).status_code == 429
+
+
+def test_a_success_clears_the_failures(api, alice, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    attempt(api, alice.email)
+    assert attempt(api, alice.email, PASSWORD).status_code == 200
+    attempt(api, alice.email)
+    assert attempt(api, alice.email, PASSWORD).status_code == 200
+
+
+def test_logins_are_limited_per_address_not_per_forwarded_header(api, alice, rates):
+    rates(login="3/min")
+    # The gateway replaces X-Forwarded-For with the peer it saw, so one address makes every request.
+    statuses = [attempt(api, f"user{i}@example.com", HTTP_X_FORWARDED_FOR="10.0.0.9").status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    assert attempt(api, "x@example.com", HTTP_X_FORWARDED_FOR="10.0.0.10").status_code == 401
+    assert LoginEvent.objects.filter(outcome="throttled", client_ip="10.0.0.9").count() == 1
+
+
+def test_login_attempts_are_audited_without_passwords(api, alice, settings):
+    attempt(api, alice.email)
+    attempt(api, alice.email, PASSWORD, HTTP_USER_AGENT="curl/8")
+    attempt(api, "nobody@example.com")
+    events = list(LoginEvent.objects.order_by("created_at", "id").values_list("email", "outcome", "user_id"))
+    assert events == [
+        (alice.email, "bad_credentials", None),
+        (alice.email, "success", alice.pk),
+        ("nobody@example.com", "bad_credentials", None),
+    ]
+    assert LoginEvent.objects.get(outcome="success").user_agent == "curl/8"
+    for event in LoginEvent.objects.all():
+        assert PASSWORD not in str(event.__dict__)
+        assert "wrong password" not in str(event.__dict__)
+
+
+def test_registrations_and_reset_requests_are_limited_per_address(api, rates):
+    rates(register="2/hour", password_reset="1/hour")
+    registered = [
+        api.post("/auth/register/", {"email": f"u{i}@example.com", "password": "a long passphrase"}).status_code
+        for i in range(3)
+    ]
+    assert registered == [201, 201, 429]
+    resets = [api.post("/auth/password/reset/", {"email": "u0@example.com"}).status_code for _ in range(2)]
+    assert resets == [202, 429]
+
+
+def test_redis_down_is_a_clean_503_for_login(api, alice, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = attempt(api, alice.email, PASSWORD)
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Service temporarily unavailable."}

@@ -1,0 +1,130 @@
+"""Logins as token families: logout, logout-all, the refresh race, and live access-token revocation."""
+
+import threading
+import time
+
+import jwt
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from auth_service.tokens import revocation
+from auth_service.tokens.models import TokenFamily
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def refresh(api, token: str):
+    return api.post("/auth/token/refresh/", {"refresh": token})
+
+
+def sid_of(token: str) -> str:
+    return jwt.decode(token, options={"verify_signature": False})["sid"]
+
+
+def test_logout_revokes_that_login_only_and_is_idempotent(api, alice):
+    phone, laptop = login(api, alice.email), login(api, alice.email)
+    assert api.post("/auth/logout/", {"refresh": phone["refresh"]}).status_code == 204
+    assert api.post("/auth/logout/", {"refresh": phone["refresh"]}).status_code == 204
+    assert refresh(api, phone["refresh"]).status_code == 401
+    assert refresh(api, laptop["refresh"]).status_code == 200
+    # The auth service refuses the access tokens of a revoked login at once.
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {phone['access']}")
+    assert api.get("/auth/me/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {laptop['access']}")
+    assert api.get("/auth/me/").status_code == 200
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b.c"])
+def test_logout_with_a_forged_token_is_a_401(api, token):
+    assert api.post("/auth/logout/", {"refresh": token}).status_code == 401
+
+
+def test_logout_with_an_expired_token_is_a_204(api, alice, settings):
+    from datetime import timedelta
+
+    from auth_service.tokens.classes import RefreshToken
+
+    token = RefreshToken()
+    token.set_exp(lifetime=timedelta(seconds=-120))
+    token["sub"] = str(alice.pk)
+    assert api.post("/auth/logout/", {"refresh": str(token)}).status_code == 204
+
+
+def test_logout_all_revokes_every_login_and_live_access_tokens(
+    api, alice, bob, redis_db, django_capture_on_commit_callbacks
+):
+    logins = [login(api, alice.email) for _ in range(2)]
+    bobs = login(api, bob.email)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {logins[0]['access']}")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post("/auth/logout-all/").status_code == 204
+    api.credentials()
+    for pair in logins:
+        assert refresh(api, pair["refresh"]).status_code == 401
+    assert refresh(api, bobs["refresh"]).status_code == 200
+
+    not_before = int(redis_db.get(f"revoked-before:{alice.pk}"))
+    assert not_before > jwt.decode(logins[1]["access"], options={"verify_signature": False})["iat"]
+    assert 0 < redis_db.ttl(f"revoked-before:{alice.pk}") <= 300 + 30 + 60
+    assert redis_db.get(f"revoked-before:{bob.pk}") is None
+
+
+def test_a_login_right_after_a_revocation_is_not_older_than_it(api, alice, django_capture_on_commit_callbacks):
+    first = login(api, alice.email)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {first['access']}")
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post("/auth/logout-all/")
+    api.credentials()
+    fresh = login(api, alice.email)
+    iat = jwt.decode(fresh["access"], options={"verify_signature": False})["iat"]
+    assert iat >= revocation.not_before(user_id=alice.pk)
+
+
+def test_revocation_survives_an_unreachable_redis(settings, alice, caplog):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    assert revocation.revoke_access_tokens(user_id=alice.pk) > time.time()
+    assert revocation.not_before(user_id=alice.pk) is None
+    assert "revocation store unavailable" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_concurrent_refreshes_with_one_token_exactly_one_succeeds(alice):
+    pair = login(APIClient(), alice.email)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            statuses.append(refresh(APIClient(), pair["refresh"]).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 401]
+    # The loser presented a retired token: the family is revoked, as for any reuse.
+    assert TokenFamily.objects.get(pk=sid_of(pair["refresh"])).revoked_reason == "reuse"
+
+
+def test_expired_records_are_flushed(api, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from auth_service.tokens.models import IssuedRefreshToken
+    from auth_service.tokens.tasks import flush_expired_tokens
+
+    login(api, alice.email)
+    live = login(api, alice.email)
+    IssuedRefreshToken.objects.exclude(
+        jti=jwt.decode(live["refresh"], options={"verify_signature": False})["jti"]
+    ).update(expires_at=timezone.now() - timedelta(seconds=1))
+    flush_expired_tokens()
+    assert IssuedRefreshToken.objects.count() == 1
+    assert refresh(api, live["refresh"]).status_code == 200

@@ -1,0 +1,8 @@
+"""The resource service's own Prometheus metrics (django-prometheus counts requests and queries)."""
+
+from prometheus_client import Counter
+
+token_rejections = Counter("resource_token_rejections_total", "Bearer tokens refused, by reason", ["reason"])
+revocation_store_errors = Counter(
+    "resource_revocation_store_errors_total", "Revocation checks that could not reach Redis"
+)
