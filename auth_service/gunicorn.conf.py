@@ -2,6 +2,11 @@
 
 import os
 import shutil
+import tempfile
+
+# The workers share their Prometheus metrics through files in this folder, fresh for each start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -35,16 +40,18 @@ logconfig_dict = {
 
 
 def on_starting(server):
-    """Start with an empty folder for the workers' shared Prometheus metrics."""
-    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if path:
-        shutil.rmtree(path, ignore_errors=True)
-        os.makedirs(path, exist_ok=True)
+    """Start with an empty metrics folder."""
+    path = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
 
 
 def child_exit(server, worker):
     """Drop the live gauges of a worker that exited."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+    from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

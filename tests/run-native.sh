@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the native stack (make dev), waits until the gateway and both services are ready,
-# runs the black-box suite against it, and stops every process of the stack.
+# Starts the native stack (make dev), waits until the gateway and both services are ready, runs the
+# black-box suite against it, then rotates the signing key the way the README's runbook does and runs
+# the rotation checks. Stops every process of the stack in the end.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,18 +15,20 @@ export GATEWAY_AUTH_RATE="${GATEWAY_AUTH_RATE:-200r/s}"
 export GATEWAY_AUTH_BURST="${GATEWAY_AUTH_BURST:-200}"
 export DEV_DIR="${DEV_DIR:-$PWD/.dev}"
 export JWT_PRIVATE_KEY_FILE="${JWT_PRIVATE_KEY_FILE:-$DEV_DIR/keys/jwt-private.pem}"
-base_url="http://127.0.0.1:$GATEWAY_PORT"
+export JWT_PUBLIC_KEY_FILE="${JWT_PUBLIC_KEY_FILE:-$DEV_DIR/keys/jwt-public.pem}"
+export BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
 log="$DEV_DIR/native-stack.log"
+state="$(mktemp -d)"
 mkdir -p "$DEV_DIR"
+stack=""
 
-if curl -fsS -o /dev/null "$base_url/healthz" 2>/dev/null; then
+if curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/healthz" 2>/dev/null; then
     echo "Something already answers on port $GATEWAY_PORT; stop it or set GATEWAY_PORT." >&2
     exit 1
 fi
 
-setsid make --no-print-directory dev >"$log" 2>&1 &
-stack=$!
 stop_stack() {
+    [ -n "$stack" ] || return 0
     kill -TERM "$stack" 2>/dev/null || true
     for _ in $(seq 1 100); do
         kill -0 "$stack" 2>/dev/null || break
@@ -33,27 +36,44 @@ stop_stack() {
     done
     # Whatever did not stop on SIGTERM is in the stack's own process group.
     kill -KILL -- "-$stack" 2>/dev/null || true
+    stack=""
 }
-trap stop_stack EXIT
+trap 'stop_stack; rm -rf "$state"' EXIT
 
 ready() {
     for path in /healthz /auth/readyz /api/readyz; do
-        curl -fsS -o /dev/null "$base_url$path" 2>/dev/null || return 1
+        curl -fsS -o /dev/null "$BLACKBOX_BASE_URL$path" 2>/dev/null || return 1
     done
 }
-for _ in $(seq 1 240); do
-    ready && break
-    if ! kill -0 "$stack" 2>/dev/null; then
-        echo "The native stack stopped while starting; its log:" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    sleep 0.5
-done
-if ! ready; then
+
+start_stack() {
+    setsid make --no-print-directory dev >>"$log" 2>&1 &
+    stack=$!
+    for _ in $(seq 1 240); do
+        ready && return 0
+        if ! kill -0 "$stack" 2>/dev/null; then
+            echo "The native stack stopped while starting; its log:" >&2
+            cat "$log" >&2
+            exit 1
+        fi
+        sleep 0.5
+    done
     echo "The native stack did not become ready in 120 s; its log:" >&2
     cat "$log" >&2
     exit 1
-fi
+}
 
-BLACKBOX_BASE_URL="$base_url" BLACKBOX_SIGNING_KEY_FILE="$JWT_PRIVATE_KEY_FILE" .venv/bin/pytest tests "$@"
+: >"$log"
+start_stack
+BLACKBOX_SIGNING_KEY_FILE="$JWT_PRIVATE_KEY_FILE" .venv/bin/pytest tests "$@"
+
+# Key rotation: tokens of the old key keep working until they expire, tokens of the new key at once.
+export BLACKBOX_STATE_DIR="$state"
+.venv/bin/pytest tests/rotation/test_1_before.py -p no:cacheprovider -q
+stop_stack
+(cd auth_service && env -u JWT_PRIVATE_KEY_FILE DJANGO_DEBUG=true .venv/bin/python manage.py generate_jwt_key \
+    --private "$state/new-private.pem" --public "$state/new-public.pem" >/dev/null)
+cat "$JWT_PUBLIC_KEY_FILE" "$state/new-public.pem" >"$state/bundle.pem"
+JWT_PRIVATE_KEY_FILE="$state/new-private.pem" JWT_PREVIOUS_PUBLIC_KEYS_FILE="$JWT_PUBLIC_KEY_FILE" \
+    JWT_PUBLIC_KEY_FILE="$state/bundle.pem" start_stack
+.venv/bin/pytest tests/rotation/test_2_after.py -p no:cacheprovider -q

@@ -101,3 +101,19 @@ def test_redis_down_is_a_clean_503_for_login(api, alice, settings):
     response = attempt(api, alice.email, PASSWORD)
     assert response.status_code == 503
     assert response.json() == {"detail": "Service temporarily unavailable."}
+
+
+def test_unknown_wrong_and_inactive_cost_one_password_hash_each(api, alice, bob, monkeypatch):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    calls = []
+    original = MD5PasswordHasher.encode
+    monkeypatch.setattr(MD5PasswordHasher, "encode", lambda self, *args: calls.append(1) or original(self, *args))
+    bob.is_active = False
+    bob.save()
+    counts = {}
+    for email in ("nobody@example.com", alice.email, bob.email):
+        calls.clear()
+        assert attempt(api, email).json() == BAD
+        counts[email] = len(calls)
+    assert counts == {"nobody@example.com": 1, alice.email: 1, bob.email: 1}

@@ -1,5 +1,6 @@
 """Input and output shapes of the project and task endpoints."""
 
+from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
 from resource_service.projects.models import Project, Task
@@ -19,11 +20,10 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "archived", "created_at", "updated_at", "task_counts"]
         read_only_fields = fields
 
+    @swagger_serializer_method(serializer_or_field=TaskCountsSerializer)
     def get_task_counts(self, project: Project) -> dict[str, int]:
         # Filled in by selectors.project_list, in the same query as the project.
         return {status: getattr(project, f"tasks_{status}") for status in Task.Status.values}
-
-    get_task_counts.output_serializer = TaskCountsSerializer  # type: ignore[attr-defined]
 
 
 class ProjectInputSerializer(serializers.Serializer):

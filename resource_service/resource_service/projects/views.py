@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -16,6 +17,31 @@ from resource_service.projects.serializers import (
     TaskInputSerializer,
     TaskSerializer,
 )
+
+PROJECT_EXAMPLE = {
+    "application/json": {
+        "id": "0b6f8a52-52f4-4f0e-9a1c-7f1f1f0d6a11",
+        "name": "Garden",
+        "description": "Beds and paths",
+        "archived": False,
+        "created_at": "2026-01-01T12:00:00Z",
+        "updated_at": "2026-01-01T12:00:00Z",
+        "task_counts": {"todo": 2, "in_progress": 1, "done": 0},
+    }
+}
+TASK_EXAMPLE = {
+    "application/json": {
+        "id": "6c0d1b1e-8f0e-4bb1-9d57-3b9f6e1c2a22",
+        "project": "0b6f8a52-52f4-4f0e-9a1c-7f1f1f0d6a11",
+        "title": "Dig beds",
+        "description": "",
+        "status": "todo",
+        "priority": "high",
+        "due_date": "2026-03-01",
+        "created_at": "2026-01-01T12:00:00Z",
+        "updated_at": "2026-01-01T12:00:00Z",
+    }
+}
 
 
 class OwnedObjectMixin:
@@ -49,7 +75,10 @@ class ProjectListView(generics.GenericAPIView):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)
 
-    @swagger_auto_schema(request_body=ProjectInputSerializer, responses={201: ProjectSerializer})
+    @swagger_auto_schema(
+        request_body=ProjectInputSerializer,
+        responses={201: openapi.Response("The new project", ProjectSerializer, examples=PROJECT_EXAMPLE)},
+    )
     def post(self, request: Request) -> Response:
         serializer = ProjectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -66,6 +95,7 @@ class ProjectDetailView(OwnedObjectMixin, generics.GenericAPIView):
     def get_object(self) -> Project:
         return self.owned_project()
 
+    @swagger_auto_schema(responses={200: openapi.Response("The project", ProjectSerializer, examples=PROJECT_EXAMPLE)})
     def get(self, request: Request, project_id) -> Response:
         return Response(ProjectSerializer(self.get_object()).data)
 
@@ -111,7 +141,10 @@ class TaskListView(OwnedObjectMixin, generics.GenericAPIView):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(TaskSerializer(page, many=True).data)
 
-    @swagger_auto_schema(request_body=TaskInputSerializer, responses={201: TaskSerializer})
+    @swagger_auto_schema(
+        request_body=TaskInputSerializer,
+        responses={201: openapi.Response("The new task", TaskSerializer, examples=TASK_EXAMPLE)},
+    )
     def post(self, request: Request, project_id) -> Response:
         project = self.owned_project()
         serializer = TaskInputSerializer(data=request.data)
@@ -130,6 +163,7 @@ class TaskDetailView(OwnedObjectMixin, generics.GenericAPIView):
             raise Http404
         return task
 
+    @swagger_auto_schema(responses={200: openapi.Response("The task", TaskSerializer, examples=TASK_EXAMPLE)})
     def get(self, request: Request, project_id, task_id) -> Response:
         return Response(TaskSerializer(self.get_object()).data)
 
