@@ -16,6 +16,10 @@ import requests
 
 BASE_URL = os.environ.get("BLACKBOX_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
 PASSWORD = "a long and unusual passphrase"
+NEW_PASSWORD = "another long passphrase"
+WRONG_PASSWORD = "not the password at all"
+# Every password the suite sends, so that the log check can look for each of them.
+PASSWORDS_USED = (PASSWORD, NEW_PASSWORD, WRONG_PASSWORD)
 TIMEOUT = 10
 
 

@@ -34,3 +34,5 @@ trap cleanup EXIT
 
 BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" BLACKBOX_SIGNING_KEY_FILE="$workdir/jwt.pem" \
     .venv/bin/pytest tests "$@"
+"${compose[@]}" logs --no-color >"$workdir/stack.log"
+BLACKBOX_LOG_FILE="$workdir/stack.log" .venv/bin/pytest tests/logcheck -p no:cacheprovider -q

@@ -77,3 +77,5 @@ cat "$JWT_PUBLIC_KEY_FILE" "$state/new-public.pem" >"$state/bundle.pem"
 JWT_PRIVATE_KEY_FILE="$state/new-private.pem" JWT_PREVIOUS_PUBLIC_KEYS_FILE="$JWT_PUBLIC_KEY_FILE" \
     JWT_PUBLIC_KEY_FILE="$state/bundle.pem" start_stack
 .venv/bin/pytest tests/rotation/test_2_after.py -p no:cacheprovider -q
+stop_stack
+BLACKBOX_LOG_FILE="$log" .venv/bin/pytest tests/logcheck -p no:cacheprovider -q

@@ -47,3 +47,90 @@ def test_docs_and_schemas_are_served(anonymous, prefix):
     stylesheet = anonymous.get(f"{prefix}/static/admin/css/base.css")
     assert stylesheet.status_code == 200
     assert stylesheet.headers["Content-Type"].startswith("text/css")
+
+
+def raw_request(request_line: str, headers: str = "") -> tuple[int, dict[str, str], str]:
+    """Send a request exactly as written (no client-side path normalisation) and read the answer."""
+    host, port = BASE_URL.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"{request_line}\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.decode(errors="replace").partition("\r\n\r\n")
+    status_line, *header_lines = head.split("\r\n")
+    parsed = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in header_lines}
+    return int(status_line.split()[1]), parsed, body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/../auth/admin/",
+        "/api/%2e%2e/auth/admin/",
+        "/api/%2E%2E/auth/me/",
+        "/auth/..%2fapi/projects/",
+        "/api//projects/",
+        "/api/projects/%2f",
+        "/api/.%2e/metrics",
+        "/api/projects/./",
+    ],
+)
+def test_path_tricks_are_refused_before_any_service(path):
+    status, headers, body = raw_request(f"GET {path} HTTP/1.1")
+    assert status == 400
+    assert json.loads(body) == {"detail": "Bad request."}
+    assert headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "FOO"])
+def test_unknown_methods_are_a_json_405(method):
+    status, _headers, body = raw_request(f"{method} /api/projects/ HTTP/1.1")
+    assert status in (400, 405)
+    assert json.loads(body)["detail"]
+
+
+def test_a_uri_too_long_is_a_json_414(anonymous):
+    response = anonymous.get("/api/projects/?q=" + "a" * 10_000)
+    assert response.status_code == 414
+    assert response.json() == {"detail": "Request URI too long."}
+
+
+def test_a_body_too_large_is_a_json_413(anonymous):
+    response = anonymous.post("/api/projects/", data=b"{" + b" " * 2_000_000 + b"}")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Request body too large."}
+
+
+def test_a_foreign_host_header_is_a_json_400():
+    status, _headers, body = raw_request("GET /api/healthz HTTP/1.1\r\nHost: evil.example", "")
+    assert status == 400
+
+
+def test_healthz_takes_get_only():
+    status, _headers, body = raw_request("POST /healthz HTTP/1.1", "Content-Length: 0\r\n")
+    assert status == 405
+    assert json.loads(body) == {"detail": "Method not allowed."}
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/nothing-here", "/api/healthz", "/api/projects/"])
+def test_security_headers_are_on_every_response(anonymous, path):
+    headers = anonymous.get(path).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "nginx/" not in headers.get("Server", "")
+
+
+def test_a_method_override_header_changes_nothing(alice):
+    api = alice.api()
+    project = api.post("/api/projects/", json={"name": "Keep me"}).json()
+    response = api.post(f"/api/projects/{project['id']}/", headers={"X-HTTP-Method-Override": "DELETE"})
+    assert response.status_code == 405
+    assert api.get(f"/api/projects/{project['id']}/").status_code == 200
+
+
+def test_metrics_are_not_reachable_through_the_gateway(anonymous):
+    for path in ("/metrics", "/api/metrics", "/auth/metrics", "/api/../metrics"):
+        assert anonymous.get(path).status_code in (400, 404)

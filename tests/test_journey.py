@@ -4,7 +4,7 @@ import time
 import uuid
 
 import jwt
-from conftest import Account, Gateway, wait_for
+from conftest import PASSWORD, WRONG_PASSWORD, Account, Gateway, wait_for
 
 
 def test_register_log_in_call_the_api_and_refresh(alice):
@@ -58,14 +58,12 @@ def test_deleting_the_account_purges_its_projects(alice, sign_like_the_stack):
     for name in ("one", "two"):
         assert api.post("/api/projects/", json={"name": name}).status_code == 201
 
-    wrong = api.delete("/auth/me/", json={"password": "not the password"})
+    wrong = api.delete("/auth/me/", json={"password": WRONG_PASSWORD})
     assert wrong.status_code == 400
-    assert api.delete("/auth/me/", json={"password": "a long and unusual passphrase"}).status_code == 204
+    assert api.delete("/auth/me/", json={"password": PASSWORD}).status_code == 204
 
     assert Gateway().post("/auth/token/refresh/", json={"refresh": tokens["refresh"]}).status_code == 401
-    assert (
-        Gateway().post("/auth/token/", json={"email": alice.email, "password": "a long and unusual passphrase"})
-    ).status_code == 401
+    assert (Gateway().post("/auth/token/", json={"email": alice.email, "password": PASSWORD})).status_code == 401
 
     # A fresh token for the deleted user's id, signed with the stack's key, sees an empty list once the
     # resource worker has run the deletion that the auth service queued.

@@ -2,7 +2,7 @@
 
 import time
 
-from conftest import PASSWORD, Account, Gateway, wait_for
+from conftest import NEW_PASSWORD, PASSWORD, WRONG_PASSWORD, Account, Gateway, wait_for
 
 
 def refresh(token: str):
@@ -41,20 +41,19 @@ def test_logout_all_reaches_the_resource_service_within_5_seconds(alice):
 def test_a_password_change_ends_the_other_logins(alice):
     mine, other = alice.login(), alice.login()
     api = Gateway(mine["access"])
-    new_password = "another long passphrase"
-    response = api.post("/auth/password/change/", json={"old_password": PASSWORD, "new_password": new_password})
+    response = api.post("/auth/password/change/", json={"old_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert response.status_code == 204
     assert refresh(other["refresh"]).status_code == 401
     assert wait_for(lambda: Gateway(other["access"]).get("/api/projects/").status_code == 401, timeout=5)
     renewed = refresh(mine["refresh"])
     assert renewed.status_code == 200
     assert Gateway(renewed.json()["access"]).get("/api/projects/").status_code == 200
-    login = Gateway().post("/auth/token/", json={"email": alice.email, "password": new_password})
+    login = Gateway().post("/auth/token/", json={"email": alice.email, "password": NEW_PASSWORD})
     assert login.status_code == 200
 
 
 def test_an_account_locks_after_five_failures(alice):
-    wrong = {"email": alice.email, "password": "not the password at all"}
+    wrong = {"email": alice.email, "password": WRONG_PASSWORD}
     statuses = [Gateway().post("/auth/token/", json=wrong).status_code for _ in range(5)]
     assert statuses == [401] * 5
     locked = Gateway().post("/auth/token/", json={"email": alice.email, "password": PASSWORD})
@@ -63,7 +62,7 @@ def test_an_account_locks_after_five_failures(alice):
 
 
 def test_a_forwarded_for_header_does_not_reset_the_lockout(bob):
-    wrong = {"email": bob.email, "password": "not the password at all"}
+    wrong = {"email": bob.email, "password": WRONG_PASSWORD}
     for n in range(5):
         Gateway().post("/auth/token/", json=wrong, headers={"X-Forwarded-For": f"203.0.113.{n}"})
     spoofed = Gateway().post(
@@ -73,8 +72,8 @@ def test_a_forwarded_for_header_does_not_reset_the_lockout(bob):
 
 
 def test_unknown_and_known_emails_get_the_same_answers(alice):
-    unknown = {"email": f"nobody-{time.time_ns()}@example.com", "password": "whatever it is"}
-    known = {"email": alice.email, "password": "whatever it is"}
+    unknown = {"email": f"nobody-{time.time_ns()}@example.com", "password": WRONG_PASSWORD}
+    known = {"email": alice.email, "password": WRONG_PASSWORD}
     first, second = Gateway().post("/auth/token/", json=unknown), Gateway().post("/auth/token/", json=known)
     assert (first.status_code, first.json()) == (second.status_code, second.json())
     reset_unknown = Gateway().post("/auth/password/reset/", json={"email": unknown["email"]})

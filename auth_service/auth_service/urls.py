@@ -41,3 +41,8 @@ urlpatterns = [
     path("auth/swagger.json", schema_view.without_ui(cache_timeout=0), {"format": "json"}, name="schema"),
     path("auth/admin/", admin.site.urls),
 ]
+
+handler400 = "auth_service.lib.errors.bad_request"
+handler403 = "auth_service.lib.errors.permission_denied"
+handler404 = "auth_service.lib.errors.not_found"
+handler500 = "auth_service.lib.errors.server_error"

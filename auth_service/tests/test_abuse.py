@@ -117,3 +117,12 @@ def test_unknown_wrong_and_inactive_cost_one_password_hash_each(api, alice, bob,
         assert attempt(api, email).json() == BAD
         counts[email] = len(calls)
     assert counts == {"nobody@example.com": 1, alice.email: 1, bob.email: 1}
+
+
+def test_refusals_are_counted_in_metrics(api, alice, rates, client):
+    rates(login="1/min")
+    attempt(api, alice.email)
+    attempt(api, alice.email)
+    body = client.get("/metrics").content.decode()
+    assert 'auth_login_attempts_total{outcome="bad_credentials"}' in body
+    assert 'auth_rate_limited_total{scope="login"}' in body

@@ -31,3 +31,8 @@ urlpatterns = [
     path("api/swagger.json", schema_view.without_ui(cache_timeout=0), {"format": "json"}, name="schema"),
     path("api/admin/", admin.site.urls),
 ]
+
+handler400 = "resource_service.lib.errors.bad_request"
+handler403 = "resource_service.lib.errors.permission_denied"
+handler404 = "resource_service.lib.errors.not_found"
+handler500 = "resource_service.lib.errors.server_error"

@@ -6,7 +6,6 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from auth_service.accounts import services
@@ -20,6 +19,7 @@ from auth_service.accounts.serializers import (
     UserUpdateSerializer,
     validate_new_password,
 )
+from auth_service.lib.throttling import AddressRateThrottle
 
 USER_EXAMPLE = {
     "application/json": {
@@ -34,7 +34,7 @@ USER_EXAMPLE = {
 class RegisterView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "register"
 
     @swagger_auto_schema(
@@ -101,7 +101,7 @@ class PasswordChangeView(APIView):
 class PasswordResetView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "password_reset"
 
     @swagger_auto_schema(

@@ -1,10 +1,12 @@
-"""One exception handler: domain errors and an unreachable Redis become clear HTTP responses."""
+"""Errors as JSON: domain errors, Django's error views, and unreachable dependencies as a 503."""
 
 import logging
 
 import redis
-from rest_framework import exceptions, status
-from rest_framework.response import Response
+from django.db import DatabaseError
+from django.http import JsonResponse
+from kombu.exceptions import OperationalError as KombuOperationalError
+from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from auth_service.tokens import services as tokens
@@ -21,10 +23,45 @@ def exception_handler(exc, context):
         exc = exceptions.AuthenticationFailed("Token is invalid or expired", code="token_not_valid")
     elif isinstance(exc, tokens.AccountLocked):
         exc = exceptions.Throttled(wait=exc.retry_after, detail="Too many failed logins; try again later.")
-    elif isinstance(exc, redis.RedisError):
-        logger.error("redis unavailable", exc_info=exc)
-        return Response({"detail": "Service temporarily unavailable."}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.AuthenticationFailed) and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+def _json_error(status_code: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status_code)
+
+
+def bad_request(request, exception=None) -> JsonResponse:
+    return _json_error(400, "Bad request.")
+
+
+def permission_denied(request, exception=None) -> JsonResponse:
+    return _json_error(403, "You do not have permission to perform this action.")
+
+
+def not_found(request, exception=None) -> JsonResponse:
+    return _json_error(404, "Not found.")
+
+
+def server_error(request) -> JsonResponse:
+    return _json_error(500, "Internal server error.")
+
+
+class DependencyErrorMiddleware:
+    """An unreachable database or Redis is a 503 with Retry-After, not a 500 with a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError | redis.RedisError | KombuOperationalError):
+            logger.error("dependency unavailable", exc_info=exception)
+            response = _json_error(503, "Service temporarily unavailable.")
+            response["Retry-After"] = "5"
+            return response
+        return None

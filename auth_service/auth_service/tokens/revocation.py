@@ -14,6 +14,8 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 
+from auth_service.lib import metrics
+
 logger = logging.getLogger(__name__)
 
 KEY = "revoked-before:{}"
@@ -37,6 +39,7 @@ def revoke_access_tokens(*, user_id: uuid.UUID | str) -> int:
     try:
         _client(settings.REDIS_URL).set(KEY.format(user_id), not_before, ex=ttl)
     except redis.RedisError:
+        metrics.revocation_store_errors.inc()
         logger.error("revocation store unavailable: access tokens stay valid until they expire", exc_info=True)
     return not_before
 
@@ -46,6 +49,7 @@ def not_before(*, user_id: uuid.UUID | str) -> int | None:
     try:
         value = _client(settings.REDIS_URL).get(KEY.format(user_id))
     except redis.RedisError:
+        metrics.revocation_store_errors.inc()
         logger.warning("revocation store unavailable", exc_info=True)
         return None
     return int(value) if value is not None else None

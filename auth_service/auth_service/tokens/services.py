@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
 from auth_service.accounts.models import User
+from auth_service.lib import metrics
 from auth_service.tokens import lockout, revocation
 from auth_service.tokens.classes import AccessToken, RefreshToken
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
@@ -68,6 +69,7 @@ def _issue(*, user: User, family: TokenFamily) -> dict:
 
 
 def _audit(*, email: str, outcome: str, user: User | None, client_ip: str | None, user_agent: str) -> None:
+    metrics.login_attempts.labels(outcome).inc()
     LoginEvent.objects.create(
         user=user, email=email[:254], outcome=outcome, client_ip=client_ip, user_agent=user_agent[:300]
     )
@@ -92,7 +94,9 @@ def login(
     update_last_login(None, user)
     with transaction.atomic():
         family = TokenFamily.objects.create(user=user)
-        return _issue(user=user, family=family)
+        pair = _issue(user=user, family=family)
+    metrics.tokens_issued.labels("login").inc()
+    return pair
 
 
 def login_throttled(*, email: str, client_ip: str | None, user_agent: str) -> None:
@@ -104,6 +108,7 @@ def _decode_refresh(raw: str) -> RefreshToken:
     try:
         return RefreshToken(raw)
     except TokenError as exc:
+        metrics.refresh_failures.labels("invalid").inc()
         raise InvalidRefreshToken from exc
 
 
@@ -119,16 +124,21 @@ def token_refresh(*, raw: str) -> dict:
     claimed = IssuedRefreshToken.objects.filter(jti=token["jti"], used_at__isnull=True).update(used_at=now)
     record = IssuedRefreshToken.objects.select_related("family__user").filter(jti=token["jti"]).first()
     if record is None:
+        metrics.refresh_failures.labels("unknown").inc()
         raise InvalidRefreshToken
     family = record.family
     if not claimed:
         family_revoke(family=family, reason=TokenFamily.Reason.REUSE)
+        metrics.refresh_failures.labels("reused").inc()
         logger.warning("refresh token reused; its family is revoked", extra={"family_id": str(family.pk)})
         raise InvalidRefreshToken
     if not family.is_active or not family.user.is_active:
+        metrics.refresh_failures.labels("revoked").inc()
         raise InvalidRefreshToken
     TokenFamily.objects.filter(pk=family.pk).update(last_refreshed_at=now)
-    return _issue(user=family.user, family=family)
+    pair = _issue(user=family.user, family=family)
+    metrics.tokens_issued.labels("refresh").inc()
+    return pair
 
 
 def logout(*, raw: str) -> None:

@@ -8,9 +8,9 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from auth_service.lib.throttling import AddressRateThrottle
 from auth_service.tokens import keys, services
 from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, TokenPairSerializer
 
@@ -26,7 +26,7 @@ PAIR_EXAMPLE = {
 
 def _client(request: Request) -> dict:
     return {
-        "client_ip": ScopedRateThrottle().get_ident(request),
+        "client_ip": AddressRateThrottle().get_ident(request),
         "user_agent": request.headers.get("User-Agent", ""),
     }
 
@@ -40,7 +40,7 @@ def _no_store(response: Response) -> Response:
 class LoginView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "login"
 
     @swagger_auto_schema(

@@ -1,7 +1,15 @@
-"""One exception handler: DRF's, with a single body for every authentication failure."""
+"""Errors as JSON: one 401 body, Django's error views, and unreachable dependencies as a 503."""
 
+import logging
+
+import redis
+from django.db import DatabaseError
+from django.http import JsonResponse
+from kombu.exceptions import OperationalError as KombuOperationalError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "Authentication credentials were not provided or are not valid."
 
@@ -12,3 +20,41 @@ def exception_handler(exc, context):
         uniform.auth_header = getattr(exc, "auth_header", None)
         exc = uniform
     return drf_exception_handler(exc, context)
+
+
+def _json_error(status_code: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status_code)
+
+
+def bad_request(request, exception=None) -> JsonResponse:
+    return _json_error(400, "Bad request.")
+
+
+def permission_denied(request, exception=None) -> JsonResponse:
+    return _json_error(403, "You do not have permission to perform this action.")
+
+
+def not_found(request, exception=None) -> JsonResponse:
+    return _json_error(404, "Not found.")
+
+
+def server_error(request) -> JsonResponse:
+    return _json_error(500, "Internal server error.")
+
+
+class DependencyErrorMiddleware:
+    """An unreachable database or Redis is a 503 with Retry-After, not a 500 with a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError | redis.RedisError | KombuOperationalError):
+            logger.error("dependency unavailable", exc_info=exception)
+            response = _json_error(503, "Service temporarily unavailable.")
+            response["Retry-After"] = "5"
+            return response
+        return None

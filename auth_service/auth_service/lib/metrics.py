@@ -1,0 +1,11 @@
+"""The auth service's own Prometheus metrics (django-prometheus counts requests and queries)."""
+
+from prometheus_client import Counter
+
+tokens_issued = Counter("auth_tokens_issued_total", "Token pairs issued, by grant", ["grant"])
+refresh_failures = Counter("auth_refresh_failures_total", "Refreshes refused, by reason", ["reason"])
+login_attempts = Counter("auth_login_attempts_total", "Login attempts, by outcome", ["outcome"])
+rate_limited = Counter("auth_rate_limited_total", "Requests refused by a per-address limit, by scope", ["scope"])
+revocation_store_errors = Counter(
+    "auth_revocation_store_errors_total", "Writes or reads of access-token revocations that could not reach Redis"
+)

@@ -1,0 +1,53 @@
+"""What every Celery task of this service gets: the request id of the request that queued it, in its
+log lines, and Prometheus metrics (counts by outcome, durations) served by the worker."""
+
+import os
+import time
+
+from celery import signals
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
+
+from auth_service.lib.requests import request_id_var
+
+HEADER = "request_id"
+
+tasks_total = Counter("celery_tasks_total", "Tasks run, by name and outcome", ["task", "outcome"])
+task_seconds = Histogram("celery_task_duration_seconds", "Task run time, by name", ["task"])
+
+_started: dict[str, tuple[float, object]] = {}
+
+
+@signals.before_task_publish.connect
+def _send_request_id(headers=None, **kwargs):
+    request_id = request_id_var.get()
+    if headers is not None and request_id != "-":
+        headers[HEADER] = request_id
+
+
+@signals.task_prerun.connect
+def _start(task_id=None, task=None, **kwargs):
+    request_id = getattr(task.request, HEADER, None) or (task.request.headers or {}).get(HEADER) or "-"
+    _started[task_id] = (time.monotonic(), request_id_var.set(request_id))
+
+
+@signals.task_postrun.connect
+def _finish(task_id=None, task=None, state=None, **kwargs):
+    started, token = _started.pop(task_id, (None, None))
+    if started is not None:
+        task_seconds.labels(task.name).observe(time.monotonic() - started)
+        request_id_var.reset(token)
+    tasks_total.labels(task.name, (state or "unknown").lower()).inc()
+
+
+@signals.worker_init.connect
+def _serve_metrics(**kwargs):
+    port = int(os.environ.get("CELERY_METRICS_PORT") or 0)
+    if port:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        start_http_server(port, registry=registry)
+
+
+@signals.worker_process_shutdown.connect
+def _forget_process(pid=None, **kwargs):
+    multiprocess.mark_process_dead(pid or os.getpid())
