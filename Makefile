@@ -70,9 +70,11 @@ keys: ## Generate the development key pair and secret keys, unless they exist
 			&& python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$file"); \
 	done
 
-lint: ## Check style and common bugs with ruff
+lint: ## Check the code with ruff, and the gateway configuration with nginx -t and gixy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	GATEWAY_PREFIX="$(DEV_DIR)/gateway-lint" GATEWAY_RENDER_ONLY=1 gateway/run.sh
+	.venv/bin/gixy "$(DEV_DIR)/gateway-lint/nginx.conf"
 
 format: ## Reformat the code with ruff
 	.venv/bin/ruff check --fix .

@@ -140,3 +140,22 @@ def test_a_large_body_is_a_json_413(gateway):
     response = requests.post(f"{gateway}/api/x", data=b"x" * 20_000, timeout=5)
     assert response.status_code == 413
     assert response.json() == {"detail": "Request body too large."}
+
+
+def test_error_pages_are_not_reachable_from_outside(gateway):
+    for code in (400, 404, 429, 502):
+        response = requests.get(f"{gateway}/_errors/{code}", timeout=5)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_a_long_uri_is_a_json_414(gateway):
+    response = requests.get(f"{gateway}/api/x?q={'a' * 10_000}", timeout=5)
+    assert response.status_code == 414
+    assert response.json() == {"detail": "Request URI too long."}
+
+
+def test_an_unknown_method_is_a_json_405(gateway):
+    response = requests.request("PROPFIND", f"{gateway}/api/x", timeout=5)
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method not allowed."}
