@@ -28,7 +28,7 @@ RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_U
 	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
 	.venv/bin/python manage.py
 
-.PHONY: help install run dev dev-prepare keys lint format test test-auth test-resource test-native test-compose clean
+.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-compose clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,8 +43,12 @@ install: ## Create the virtual environments from the lock files (needs uv)
 run: ## Run the whole stack in Docker: docker compose up --build
 	docker compose up --build
 
-dev: dev-prepare ## Run the whole stack natively (PostgreSQL, Redis and nginx installed); Ctrl-C stops it
-	exec .venv/bin/honcho --env /dev/null start
+dev: dev-prepare dev-serve ## Run the whole stack natively (PostgreSQL, Redis and nginx installed); Ctrl-C stops it
+
+# The processes of the Procfile named in DEV_PROCESSES (all when empty), without preparing anything.
+DEV_PROCESSES ?=
+dev-serve:
+	exec .venv/bin/honcho --env /dev/null start $(DEV_PROCESSES)
 
 dev-prepare: keys
 	@for url in "$(AUTH_DATABASE_URL)" "$(RESOURCE_DATABASE_URL)"; do \
@@ -80,7 +84,7 @@ format: ## Reformat the code with ruff
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-test: lint test-auth test-resource test-native ## Everything CI runs except the compose stack
+test: lint test-auth test-resource test-native test-faults ## Everything CI runs except the compose stack
 
 test-auth: ## The auth service's tests (PostgreSQL and Redis on 127.0.0.1)
 	cd auth_service && .venv/bin/pytest --cov=auth_service
@@ -90,6 +94,9 @@ test-resource: ## The resource service's tests (PostgreSQL and Redis on 127.0.0.
 
 test-native: ## The black-box suite against the native stack, started and stopped for the run
 	tests/run-native.sh
+
+test-faults: ## Fault drills (PostgreSQL, Redis, auth service down; SIGTERM under load) on a stack of their own
+	tests/faults/run.sh
 
 test-compose: ## The black-box suite against the docker compose stack, built, started and removed for the run
 	tests/run-compose.sh

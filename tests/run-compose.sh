@@ -34,5 +34,11 @@ trap cleanup EXIT
 
 BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" BLACKBOX_SIGNING_KEY_FILE="$workdir/jwt.pem" \
     .venv/bin/pytest tests "$@"
+# Scaling: more replicas, picked up by the running gateway without a restart.
+"${compose[@]}" up --detach --wait --wait-timeout 300 --no-recreate --scale auth=2 --scale resource=3
+BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" BLACKBOX_AUTH_REPLICAS=2 BLACKBOX_RESOURCE_REPLICAS=3 \
+    BLACKBOX_GATEWAY_LOGS_COMMAND="docker compose --project-name $project logs --no-color --no-log-prefix gateway" \
+    .venv/bin/pytest tests/scaling -p no:cacheprovider -q
+
 "${compose[@]}" logs --no-color >"$workdir/stack.log"
 BLACKBOX_LOG_FILE="$workdir/stack.log" .venv/bin/pytest tests/logcheck -p no:cacheprovider -q

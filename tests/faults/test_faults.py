@@ -1,0 +1,97 @@
+"""Fault drills: dependencies really stopped and started (run by tests/faults/run.sh on a stack of its own)."""
+
+import os
+import signal
+import subprocess
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import Account, Gateway, wait_for
+
+CTL = Path(__file__).with_name("ctl.sh")
+SERVICE_UNAVAILABLE = {"detail": "Service temporarily unavailable."}
+
+
+def ctl(command: str) -> str:
+    return subprocess.run([str(CTL), command], check=True, capture_output=True, text=True).stdout.strip()  # noqa: S603
+
+
+@pytest.fixture
+def alice_api():
+    return Account("faults").api()
+
+
+def test_postgres_down_is_a_clean_503_and_recovers_without_restarts(alice_api):
+    assert alice_api.get("/api/projects/").status_code == 200
+    ctl("pg-stop")
+    try:
+        down = alice_api.get("/api/projects/")
+        assert down.status_code == 503
+        assert down.json() == SERVICE_UNAVAILABLE
+        assert down.headers["Retry-After"]
+        ready = Gateway().get("/api/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"] == "failing"
+        login = Gateway().post("/auth/token/", json={"email": "x@example.com", "password": "whatever"})
+        assert login.status_code == 503
+    finally:
+        ctl("pg-start")
+    assert wait_for(lambda: alice_api.get("/api/projects/").status_code == 200, timeout=15)
+    assert Gateway().get("/auth/readyz").status_code == 200
+
+
+def test_redis_down_keeps_the_api_serving_and_login_answers_503(alice_api):
+    ctl("redis-stop")
+    try:
+        assert alice_api.get("/api/projects/").status_code == 200
+        assert alice_api.post("/api/projects/", json={"name": "Still writable"}).status_code == 201
+        ready = Gateway().get("/api/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["redis"] == "failing"
+        login = Gateway().post("/auth/token/", json={"email": "x@example.com", "password": "whatever"})
+        assert login.status_code == 503
+        assert login.json() == SERVICE_UNAVAILABLE
+    finally:
+        ctl("redis-start")
+    assert wait_for(lambda: Gateway().get("/api/readyz").status_code == 200, timeout=15)
+    assert Account("after-redis").login()["access"]
+
+
+def test_the_api_keeps_serving_while_the_auth_service_is_down(alice_api):
+    ctl("auth-stop")
+    try:
+        assert Gateway().get("/auth/healthz").status_code == 502
+        assert Gateway().get("/auth/healthz").json() == {"detail": "Bad gateway."}
+        assert alice_api.get("/api/projects/").status_code == 200
+        assert alice_api.post("/api/projects/", json={"name": "Auth is down"}).status_code == 201
+    finally:
+        ctl("auth-start")
+    assert wait_for(lambda: Gateway().get("/auth/healthz").status_code == 200, timeout=30)
+
+
+def test_sigterm_to_a_web_worker_under_load_fails_no_request(alice_api):
+    alice_api.post("/api/projects/", json={"name": "Under load"})
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def load(_):
+        session = Gateway(alice_api.session.headers["Authorization"].removeprefix("Bearer "))
+        for _ in range(150):
+            if stop.is_set():
+                break
+            status = session.get("/api/projects/").status_code
+            with lock:
+                statuses[status] += 1
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        running = pool.map(load, range(4))
+        assert wait_for(lambda: sum(statuses.values()) >= 50, timeout=30)
+        os.kill(int(ctl("resource-web-worker-pid")), signal.SIGTERM)
+        list(running)
+    stop.set()
+    assert sum(statuses.values()) >= 300
+    assert set(statuses) == {200}, statuses
