@@ -28,7 +28,7 @@ RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_U
 	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
 	.venv/bin/python manage.py
 
-.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-compose clean
+.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,7 +84,7 @@ format: ## Reformat the code with ruff
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-test: lint test-auth test-resource test-native test-faults ## Everything CI runs except the compose stack
+test: lint test-auth test-resource test-infra test-native test-faults ## Everything CI runs except the compose stack
 
 test-auth: ## The auth service's tests (PostgreSQL and Redis on 127.0.0.1)
 	cd auth_service && .venv/bin/pytest --cov=auth_service
@@ -94,6 +94,16 @@ test-resource: ## The resource service's tests (PostgreSQL and Redis on 127.0.0.
 
 test-native: ## The black-box suite against the native stack, started and stopped for the run
 	tests/run-native.sh
+
+test-infra: ## Check the CloudFormation templates: cfn-lint (informational checks too), checkov, template tests
+	.venv/bin/cfn-lint --include-checks I -- infra/templates/*.yaml
+	.venv/bin/checkov --directory infra/templates --framework cloudformation --skip-download --compact --quiet
+	.venv/bin/pytest infra/tests
+
+ENV ?= staging
+REGION ?= eu-west-1
+infra-plan: test-infra ## Validate the templates and print the commands that deploy ENV (to REGION)
+	@infra/plan.sh "$(ENV)" "$(REGION)"
 
 test-faults: ## Fault drills (PostgreSQL, Redis, auth service down; SIGTERM under load) on a stack of their own
 	tests/faults/run.sh

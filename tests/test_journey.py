@@ -66,9 +66,10 @@ def test_deleting_the_account_purges_its_projects(alice, sign_like_the_stack):
     assert (Gateway().post("/auth/token/", json={"email": alice.email, "password": PASSWORD})).status_code == 401
 
     # A fresh token for the deleted user's id, signed with the stack's key, sees an empty list once the
-    # resource worker has run the deletion that the auth service queued.
-    now = int(time.time())
-    observer = Gateway(sign_like_the_stack(tokens["access"], iat=now, exp=now + 120, jti=uuid.uuid4().hex))
+    # resource worker has run the deletion that the auth service queued. It is issued after the deletion
+    # revoked the user's tokens (a second after it at the latest), or it would be refused as revoked.
+    issued = int(time.time()) + 2
+    observer = Gateway(sign_like_the_stack(tokens["access"], iat=issued, exp=issued + 120, jti=uuid.uuid4().hex))
     assert wait_for(lambda: observer.get("/api/projects/").json()["count"] == 0, timeout=30)
 
 

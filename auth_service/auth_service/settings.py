@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from auth_service.lib.env import envbool, envint, envlist, envsecret, envstr
+from auth_service.lib.env import database_url, envbool, envint, envlist, envsecret, envstr, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/auth"),
+        database_url("postgres://postgres@127.0.0.1:5432/auth"),
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -73,7 +73,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DATA
 DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = redis_url("redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -152,7 +152,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
-JWT_PRIVATE_KEY = envsecret("JWT_PRIVATE_KEY", required=not DEBUG)
+# Only the web service signs; its start fails naming the setting when the key is missing (wsgi.py).
+JWT_PRIVATE_KEY = envsecret("JWT_PRIVATE_KEY", required=False)
 JWT_PREVIOUS_PUBLIC_KEYS = envsecret("JWT_PREVIOUS_PUBLIC_KEYS", required=False)
 JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")
 JWT_AUDIENCE = envstr("JWT_AUDIENCE", "resource-service")

@@ -61,3 +61,28 @@ def test_a_short_rsa_key_is_refused(settings):
     ).decode()
     with pytest.raises(ImproperlyConfigured, match="2048"):
         keys.signing_key()
+
+
+def test_the_database_url_can_be_made_of_parts(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_HOST", "db.internal")
+    monkeypatch.setenv("DATABASE_NAME", "auth")
+    monkeypatch.setenv("DATABASE_USER", "auth")
+    monkeypatch.setenv("DATABASE_PASSWORD", "p@ss:w/rd")
+    assert env.database_url("unused") == "postgres://auth:p%40ss%3Aw%2Frd@db.internal:5432/auth?sslmode=require"
+    monkeypatch.delenv("DATABASE_PASSWORD")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_PASSWORD"):
+        env.database_url("unused")
+    monkeypatch.delenv("DATABASE_HOST")
+    assert env.database_url("the default") == "the default"
+
+
+def test_the_redis_url_can_be_made_of_parts(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert env.redis_url("the default") == "the default"
+    monkeypatch.setenv("REDIS_HOST", "cache.internal")
+    monkeypatch.setenv("REDIS_PASSWORD", "t0k/en")
+    assert env.redis_url("unused") == "rediss://:t0k%2Fen@cache.internal:6379/0?ssl_cert_reqs=required"
+    monkeypatch.setenv("REDIS_TLS", "false")
+    monkeypatch.delenv("REDIS_PASSWORD")
+    assert env.redis_url("unused") == "redis://cache.internal:6379/0"

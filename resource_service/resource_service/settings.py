@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from resource_service.lib.env import envbool, envint, envlist, envsecret, envstr
+from resource_service.lib.env import database_url, envbool, envint, envlist, envsecret, envstr, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/resource"),
+        database_url("postgres://postgres@127.0.0.1:5432/resource"),
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -73,7 +73,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DATA
 DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = redis_url("redis://127.0.0.1:6379/0")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -127,9 +127,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "resource_service.lib.errors.exception_handler",
 }
 
-# The auth service's public keys: a PEM bundle, or the URL of its JWKS (one of the two is required).
+# The auth service's public keys: a PEM bundle, or the URL of its JWKS. Only the web service verifies
+# tokens; its start fails naming the settings when neither is given (wsgi.py).
 JWT_JWKS_URL = envstr("JWT_JWKS_URL", "")
-JWT_PUBLIC_KEY = envsecret("JWT_PUBLIC_KEY", required=not DEBUG and not JWT_JWKS_URL)
+JWT_PUBLIC_KEY = envsecret("JWT_PUBLIC_KEY", required=False)
 JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")
 JWT_AUDIENCE = envstr("JWT_AUDIENCE", "resource-service")
 JWT_LEEWAY_SECONDS = 30

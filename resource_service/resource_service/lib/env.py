@@ -1,6 +1,7 @@
 """Typed helpers that read settings from the environment and fail loudly on bad values."""
 
 import os
+from urllib.parse import quote
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -62,3 +63,34 @@ def envsecret(name: str, *, required: bool) -> str | None:
     if not value and required:
         raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set")
     return value or None
+
+
+def database_url(default: str) -> str:
+    """DATABASE_URL, or a URL made of DATABASE_HOST, _PORT, _NAME, _USER, _PASSWORD and _SSLMODE.
+
+    The parts suit secrets that hold the user and password apart from the host (Amazon RDS).
+    """
+    url = os.environ.get("DATABASE_URL")
+    host = os.environ.get("DATABASE_HOST")
+    if url or not host:
+        return url or default
+    user = quote(envsecret("DATABASE_USER", required=True) or "", safe="")
+    password = quote(envsecret("DATABASE_PASSWORD", required=True) or "", safe="")
+    port = envint("DATABASE_PORT", 5432)
+    name = envstr("DATABASE_NAME", "postgres")
+    sslmode = envstr("DATABASE_SSLMODE", "require")
+    return f"postgres://{user}:{password}@{host}:{port}/{name}?sslmode={sslmode}"
+
+
+def redis_url(default: str) -> str:
+    """REDIS_URL, or a URL made of REDIS_HOST, _PORT, _PASSWORD (a secret) and REDIS_TLS."""
+    url = os.environ.get("REDIS_URL")
+    host = os.environ.get("REDIS_HOST")
+    if url or not host:
+        return url or default
+    password = envsecret("REDIS_PASSWORD", required=False)
+    credentials = f":{quote(password, safe='')}@" if password else ""
+    port = envint("REDIS_PORT", 6379)
+    if envbool("REDIS_TLS", True):
+        return f"rediss://{credentials}{host}:{port}/0?ssl_cert_reqs=required"
+    return f"redis://{credentials}{host}:{port}/0"

@@ -1,0 +1,59 @@
+"""The admin: projects, tasks and exports with search and filters, without a query per row."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from resource_service.projects.models import Project, Task
+from tests.conftest import ALICE, BOB
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(User.objects.create_superuser("admin", "admin@example.com", "an admin passphrase"))
+    return client
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/api/admin/projects/project/", "/api/admin/projects/task/"])
+def test_changelists_cost_the_same_for_many_rows(staff_client, url):
+    project = Project.objects.create(owner_id=ALICE, name="p")
+    Task.objects.create(project=project, title="t")
+    few = queries_for(staff_client, url)
+    projects = Project.objects.bulk_create([Project(owner_id=BOB, name=f"p{i}") for i in range(50)])
+    Task.objects.bulk_create([Task(project=p, title="t") for p in projects])
+    assert queries_for(staff_client, url) == few
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/admin/projects/project/?q=garden&archived__exact=0",
+        "/api/admin/projects/task/?status__exact=todo&priority__exact=high&q=dig",
+        "/api/admin/projects/task/?due_date__gte=2026-01-01",
+        f"/api/admin/projects/task/?q={ALICE}",
+        "/api/admin/exports/export/?status__exact=failed",
+    ],
+)
+def test_changelists_search_and_filter(staff_client, url):
+    project = Project.objects.create(owner_id=ALICE, name="Garden")
+    Task.objects.create(project=project, title="Dig", priority="high")
+    assert staff_client.get(url).status_code == 200
+
+
+def test_a_project_page_shows_its_tasks_inline(staff_client):
+    project = Project.objects.create(owner_id=ALICE, name="Garden")
+    Task.objects.create(project=project, title="Dig beds")
+    page = staff_client.get(f"/api/admin/projects/project/{project.pk}/change/")
+    assert page.status_code == 200
+    assert b"Dig beds" in page.content
+    assert str(project.owner_id).encode() in page.content
