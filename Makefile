@@ -28,7 +28,7 @@ RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_U
 	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
 	.venv/bin/python manage.py
 
-.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose clean
+.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -104,6 +104,9 @@ ENV ?= staging
 REGION ?= eu-west-1
 infra-plan: test-infra ## Validate the templates and print the commands that deploy ENV (to REGION)
 	@infra/plan.sh "$(ENV)" "$(REGION)"
+
+fuzz: ## A long schemathesis run against both services on the native stack (FUZZ_MAX_EXAMPLES, FUZZ_MAX_TIME)
+	FUZZ_MAX_EXAMPLES="$${FUZZ_MAX_EXAMPLES:-500}" FUZZ_MAX_TIME="$${FUZZ_MAX_TIME:-600}" tests/run-native.sh -k fuzz
 
 test-faults: ## Fault drills (PostgreSQL, Redis, auth service down; SIGTERM under load) on a stack of their own
 	tests/faults/run.sh

@@ -198,6 +198,7 @@ CELERY_BEAT_SCHEDULE = {
 SWAGGER_USE_COMPAT_RENDERERS = False
 SWAGGER_SETTINGS = {
     "USE_SESSION_AUTH": False,
+    "DEFAULT_AUTO_SCHEMA_CLASS": "auth_service.lib.schema.AutoSchema",
     "SECURITY_DEFINITIONS": {
         "Bearer": {
             "type": "apiKey",

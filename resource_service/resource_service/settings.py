@@ -157,6 +157,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 SWAGGER_USE_COMPAT_RENDERERS = False
 SWAGGER_SETTINGS = {
     "USE_SESSION_AUTH": False,
+    "DEFAULT_AUTO_SCHEMA_CLASS": "resource_service.lib.schema.AutoSchema",
     "SECURITY_DEFINITIONS": {
         "Bearer": {
             "type": "apiKey",

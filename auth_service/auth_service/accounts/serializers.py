@@ -16,6 +16,8 @@ def validate_new_password(password: str, user: User) -> None:
 
 
 class UserSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True, allow_blank=True)
+
     class Meta:
         model = User
         fields = ["id", "email", "display_name", "date_joined"]

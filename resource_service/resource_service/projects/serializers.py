@@ -13,6 +13,7 @@ class TaskCountsSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    description = serializers.CharField(read_only=True, allow_blank=True)
     task_counts = serializers.SerializerMethodField()
 
     class Meta:
@@ -33,6 +34,8 @@ class ProjectInputSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
+    description = serializers.CharField(read_only=True, allow_blank=True)
+
     class Meta:
         model = Task
         fields = ["id", "project", "title", "description", "status", "priority", "due_date", "created_at", "updated_at"]
