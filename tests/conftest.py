@@ -19,7 +19,11 @@ PASSWORD = "a long and unusual passphrase"
 NEW_PASSWORD = "another long passphrase"
 WRONG_PASSWORD = "not the password at all"
 # Every password the suite sends, so that the log check can look for each of them.
-PASSWORDS_USED = (PASSWORD, NEW_PASSWORD, WRONG_PASSWORD)
+PASSWORDS_USED = tuple(
+    password
+    for password in (PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, os.environ.get("BLACKBOX_ADMIN_PASSWORD"))
+    if password
+)
 TIMEOUT = 10
 
 

@@ -31,6 +31,12 @@ trap cleanup EXIT
 "${compose[@]}" up --build --detach --wait --wait-timeout 300
 # The tests sign tokens with the stack's own key, read out of the auth container.
 "${compose[@]}" cp auth:/keys/private/jwt.pem "$workdir/jwt.pem" >/dev/null
+# A superuser of the resource admin, for the browser test.
+export BLACKBOX_ADMIN_USER=blackbox-admin
+BLACKBOX_ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
+export BLACKBOX_ADMIN_PASSWORD
+"${compose[@]}" exec -T -e DJANGO_SUPERUSER_PASSWORD="$BLACKBOX_ADMIN_PASSWORD" resource \
+    python manage.py createsuperuser --noinput --username "$BLACKBOX_ADMIN_USER" --email admin@example.com >/dev/null
 
 BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" BLACKBOX_SIGNING_KEY_FILE="$workdir/jwt.pem" \
     .venv/bin/pytest tests "$@"

@@ -65,6 +65,13 @@ start_stack() {
 
 : >"$log"
 start_stack
+# A superuser of the resource admin, for the browser test.
+export BLACKBOX_ADMIN_USER=blackbox-admin
+BLACKBOX_ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
+export BLACKBOX_ADMIN_PASSWORD
+(cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_URL="${RESOURCE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/resource}" \
+    DJANGO_SECRET_KEY_FILE="${RESOURCE_SECRET_KEY_FILE:-$DEV_DIR/keys/resource-secret-key}" .venv/bin/python manage.py shell -c \
+    "import os; from django.contrib.auth.models import User; u, _ = User.objects.get_or_create(username=os.environ['BLACKBOX_ADMIN_USER']); u.is_staff = u.is_superuser = True; u.set_password(os.environ['BLACKBOX_ADMIN_PASSWORD']); u.save()")
 BLACKBOX_SIGNING_KEY_FILE="$JWT_PRIVATE_KEY_FILE" .venv/bin/pytest tests "$@"
 
 # Key rotation: tokens of the old key keep working until they expire, tokens of the new key at once.

@@ -67,7 +67,7 @@ def gateway(tmp_path_factory):
         "GATEWAY_API_BURST": "5",
         "GATEWAY_MAX_BODY_SIZE": "10k",
     }
-    process = subprocess.Popen(["sh", str(RUN_SH)], env=env, start_new_session=True)  # noqa: S603, S607
+    process = subprocess.Popen(["sh", str(RUN_SH)], env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -112,7 +112,7 @@ def test_security_headers_replace_the_services_own(gateway):
     response = requests.get(f"{gateway}/api/x", timeout=5)
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
     assert "Strict-Transport-Security" not in response.headers  # plain HTTP, no trusted TLS proxy
 

@@ -16,7 +16,7 @@ SERVICE_UNAVAILABLE = {"detail": "Service temporarily unavailable."}
 
 
 def ctl(command: str) -> str:
-    return subprocess.run([str(CTL), command], check=True, capture_output=True, text=True).stdout.strip()  # noqa: S603
+    return subprocess.run([str(CTL), command], check=True, capture_output=True, text=True).stdout.strip()
 
 
 @pytest.fixture
