@@ -164,7 +164,7 @@ def revocation_check_cost() -> float:
         "print((time.perf_counter() - start) / 20000 * 1e6)"
     )
     output = subprocess.run(
-        [str(Path("resource_service/.venv/bin/python").resolve()), "-c", code],
+        [str(Path.cwd() / "resource_service" / ".venv" / "bin" / "python"), "-c", code],
         cwd="resource_service",
         capture_output=True,
         text=True,

@@ -20,7 +20,7 @@ export BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
 
 setsid make --no-print-directory dev >"$work/stack.log" 2>&1 &
 stack=$!
-trap 'kill -TERM "$stack" 2>/dev/null; sleep 3; kill -KILL -- "-$stack" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill -TERM "$stack" 2>/dev/null || true; sleep 3; kill -KILL -- "-$stack" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 240); do
     curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/api/readyz" 2>/dev/null \
         && curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/auth/readyz" 2>/dev/null && break
