@@ -6,13 +6,8 @@ set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."
 
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
-# The suite registers and logs in dozens of accounts from one address within seconds, so the
-# per-address limits are raised for its stack; their defaults are covered by the services' tests.
-export LOGIN_RATE_PER_ADDRESS="${LOGIN_RATE_PER_ADDRESS:-1000/min}"
-export REGISTER_RATE_PER_ADDRESS="${REGISTER_RATE_PER_ADDRESS:-1000/hour}"
-export PASSWORD_RESET_RATE_PER_ADDRESS="${PASSWORD_RESET_RATE_PER_ADDRESS:-1000/hour}"
-export GATEWAY_AUTH_RATE="${GATEWAY_AUTH_RATE:-200r/s}"
-export GATEWAY_AUTH_BURST="${GATEWAY_AUTH_BURST:-200}"
+# shellcheck source=tests/stack-limits.sh
+. tests/stack-limits.sh
 export DEV_DIR="${DEV_DIR:-$PWD/.dev}"
 export JWT_PRIVATE_KEY_FILE="${JWT_PRIVATE_KEY_FILE:-$DEV_DIR/keys/jwt-private.pem}"
 export JWT_PUBLIC_KEY_FILE="${JWT_PUBLIC_KEY_FILE:-$DEV_DIR/keys/jwt-public.pem}"

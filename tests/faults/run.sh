@@ -17,7 +17,7 @@ export JWT_PRIVATE_KEY_FILE="$DEV_DIR/keys/jwt-private.pem" JWT_PUBLIC_KEY_FILE=
 export AUTH_DATABASE_URL="postgres://postgres@127.0.0.1:$FAULTS_PG_PORT/auth"
 export RESOURCE_DATABASE_URL="postgres://postgres@127.0.0.1:$FAULTS_PG_PORT/resource"
 export REDIS_URL="redis://127.0.0.1:$FAULTS_REDIS_PORT/0"
-export LOGIN_RATE_PER_ADDRESS=1000/min REGISTER_RATE_PER_ADDRESS=1000/hour GATEWAY_AUTH_RATE=200r/s GATEWAY_AUTH_BURST=200
+. tests/stack-limits.sh
 export BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
 pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
 export FAULTS_PGBIN="$pgbin"

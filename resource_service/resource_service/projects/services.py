@@ -17,12 +17,16 @@ def project_create(*, owner_id: uuid.UUID | str, **fields) -> Project:
     return Project.objects.create(owner_id=owner_id, **fields)
 
 
+def _update(instance, fields: dict):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=[*fields, "updated_at"])
+    return instance
+
+
 def project_update(*, project: Project, **fields) -> Project:
     """Change the given fields of a project."""
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.save(update_fields=[*fields, "updated_at"])
-    return project
+    return _update(project, fields)
 
 
 def project_delete(*, project: Project) -> None:
@@ -39,10 +43,7 @@ def task_create(*, project: Project, **fields) -> Task:
 
 def task_update(*, task: Task, **fields) -> Task:
     """Change the given fields of a task."""
-    for name, value in fields.items():
-        setattr(task, name, value)
-    task.save(update_fields=[*fields, "updated_at"])
-    return task
+    return _update(task, fields)
 
 
 def user_data_delete(*, owner_id: uuid.UUID | str) -> int:
