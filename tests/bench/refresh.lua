@@ -1,6 +1,5 @@
 -- Chains refreshes: each thread holds one connection and one login, and sends the refresh token the
 -- previous answer gave it (a refresh token works once). Tokens arrive as script arguments, one per thread.
-local tokens = {}
 local next_thread = 0
 
 function setup(thread)

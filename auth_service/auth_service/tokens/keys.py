@@ -79,13 +79,17 @@ def signing_key() -> SigningKey:
     return _load_signing_key(settings.JWT_PRIVATE_KEY)
 
 
-def verification_keys() -> dict[str, rsa.RSAPublicKey]:
-    """Return the published public keys by key id: the active one and the retired ones."""
-    active = signing_key()
+@lru_cache(maxsize=4)
+def _verification_keys(active: SigningKey, bundle: str) -> dict[str, rsa.RSAPublicKey]:
     keys = {active.kid: active.private_key.public_key()}
-    for key in _load_public_keys(settings.JWT_PREVIOUS_PUBLIC_KEYS or ""):
+    for key in _load_public_keys(bundle):
         keys.setdefault(thumbprint(key), key)
     return keys
+
+
+def verification_keys() -> dict[str, rsa.RSAPublicKey]:
+    """Return the published public keys by key id: the active one and the retired ones, computed once."""
+    return _verification_keys(signing_key(), settings.JWT_PREVIOUS_PUBLIC_KEYS or "")
 
 
 def jwks() -> dict[str, list[dict[str, str]]]:
