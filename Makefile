@@ -28,7 +28,7 @@ RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_U
 	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
 	.venv/bin/python manage.py
 
-.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench clean
+.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -112,6 +112,9 @@ fuzz: ## A long schemathesis run against both services on the native stack (FUZZ
 
 bench: ## Load through the gateway, reported as ratios to a trivial view (needs wrk); writes docs/benchmarks.md
 	tests/bench/run.sh
+
+profile: ## The resource service's list requests in process: CPU per request, pyinstrument trees in tests/artifacts/
+	cd resource_service && .venv/bin/python ../tests/bench/profile.py
 
 test-faults: ## Fault drills (PostgreSQL, Redis, auth service down; SIGTERM under load) on a stack of their own
 	tests/faults/run.sh

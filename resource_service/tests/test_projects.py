@@ -114,4 +114,10 @@ def test_odd_offsets_never_fail(alice_api, alice_project, offset):
 def test_an_offset_past_the_end_is_an_empty_page(alice_api, alice_project):
     body = alice_api.get(f"{URL}?offset=50").json()
     assert body["results"] == []
-    assert body["previous"] is not None
+    assert body["count"] == 1
+    assert body["next"] is None
+    assert body["previous"].endswith(f"{URL}?limit=20")
+
+
+def test_an_empty_list_counts_zero(alice_api, bob_project):
+    assert alice_api.get(URL).json() == {"count": 0, "next": None, "previous": None, "results": []}

@@ -118,7 +118,16 @@ def test_project_ids_owner_and_timestamps_in_a_task_body_are_ignored(alice_api, 
     ],
 )
 def test_task_filters(alice_api, alice_project, alice_tasks, query, expected):
-    assert set(titles(alice_api.get(f"{tasks_url(alice_project)}?{query}"))) == expected
+    response = alice_api.get(f"{tasks_url(alice_project)}?{query}")
+    assert set(titles(response)) == expected
+    assert response.json()["count"] == len(expected)
+
+
+def test_the_count_is_of_the_filtered_rows_on_every_page(alice_api, alice_project, alice_tasks):
+    body = alice_api.get(f"{tasks_url(alice_project)}?status=todo&limit=1&offset=1").json()
+    assert len(body["results"]) == 1
+    assert body["count"] == 2
+    assert body["next"] is None
 
 
 @pytest.mark.parametrize("query", ["status=blocked", "priority=urgent", "due_before=soon", "due_after=2026-13-01"])
@@ -197,3 +206,11 @@ def test_another_users_project_is_404_for_head_and_options(bob_api, alice_projec
 def test_deleting_a_project_deletes_its_tasks(alice_api, alice_project, alice_tasks):
     assert alice_api.delete(f"/api/projects/{alice_project.pk}/").status_code == 204
     assert not Task.objects.exists()
+
+
+def test_a_project_without_matching_tasks_is_an_empty_page_for_its_owner_only(alice_api, bob_api, alice_project):
+    empty = {"count": 0, "next": None, "previous": None, "results": []}
+    assert alice_api.get(tasks_url(alice_project)).json() == empty
+    assert alice_api.get(f"{tasks_url(alice_project)}?status=done&offset=40").json() == empty
+    assert bob_api.get(tasks_url(alice_project)).status_code == 404
+    assert bob_api.get(f"{tasks_url(alice_project)}?status=done").status_code == 404

@@ -253,6 +253,9 @@ def write_report(results, baseline, check_us, list_one, memory) -> None:
         f"{sum(r.auth_requests for r in results if r.resource_scenario)} (target 0).",
         f"- Memory (RSS, MiB) of the gunicorn processes: auth {memory[AUTH_PORT]}, resource {memory[RESOURCE_PORT]}.",
         "",
+        "Where the list requests spend their time, what was changed and the numbers before and after:",
+        "docs/profiling.md (`make profile`).",
+        "",
     ]
     report = "\n".join(lines)
     Path("docs").mkdir(exist_ok=True)

@@ -1,12 +1,26 @@
 """Limit/offset pagination: 20 rows by default, at most 100; bad values fall back to the defaults."""
 
+from django.db.models import Count, Window
 from rest_framework import pagination
+
+# PostgreSQL's OFFSET is a bigint; a larger number from a client is an empty page, not a database error.
+MAX_OFFSET = 2**62
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = 20
     max_limit = 100
 
-    def get_offset(self, request) -> int:
-        # An offset past the end is an empty page, not a database error on a huge number.
-        return min(super().get_offset(request), self.count)
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        """DRF's limit/offset page, with the total counted by the page's own query (COUNT(*) OVER ()).
+
+        The window counts rows before any DISTINCT: the lists paginated here have none.
+        """
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = min(self.get_offset(request), MAX_OFFSET)
+        rows = list(queryset.annotate(pagination_total=Window(Count("*")))[self.offset : self.offset + self.limit])
+        # A page past the end has no row to carry the total: count it apart.
+        self.count = rows[0].pagination_total if rows else (queryset.count() if self.offset else 0)
+        self.offset = min(self.offset, self.count)
+        return rows

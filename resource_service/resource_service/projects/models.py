@@ -46,6 +46,7 @@ class Task(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         indexes = [
+            models.Index(fields=["project", "-created_at", "id"]),  # a project's tasks in their default order
             models.Index(fields=["project", "status"]),
             models.Index(fields=["project", "due_date"]),
         ]

@@ -6,26 +6,39 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from resource_service.projects.models import Project, Task
 
-PRIORITY_RANK = Case(
-    When(priority=Task.Priority.LOW, then=Value(0)),
-    When(priority=Task.Priority.MEDIUM, then=Value(1)),
-    When(priority=Task.Priority.HIGH, then=Value(2)),
-    output_field=IntegerField(),
+# The annotated querysets are built once: resolving their expressions took a third of a list request's
+# query time. Each call filters a clone; these are never evaluated themselves.
+_PROJECTS_WITH_COUNTS = Project.objects.annotate(
+    **{f"tasks_{status}": Count("tasks", filter=Q(tasks__status=status)) for status in Task.Status.values}
+)
+# The rank that orders priorities by meaning rather than alphabetically; an alias, computed only for ordering.
+_TASKS_WITH_RANK = Task.objects.alias(
+    priority_rank=Case(
+        When(priority=Task.Priority.LOW, then=Value(0)),
+        When(priority=Task.Priority.MEDIUM, then=Value(1)),
+        When(priority=Task.Priority.HIGH, then=Value(2)),
+        output_field=IntegerField(),
+    )
 )
 
 
 def project_list(*, owner_id: uuid.UUID | str) -> QuerySet[Project]:
     """The owner's projects with their task counts by status, computed in the same query."""
-    return Project.objects.filter(owner_id=owner_id).annotate(
-        **{f"tasks_{status}": Count("tasks", filter=Q(tasks__status=status)) for status in Task.Status.values}
-    )
+    return _PROJECTS_WITH_COUNTS.filter(owner_id=owner_id)
 
 
 def project_get(*, owner_id: uuid.UUID | str, project_id: uuid.UUID | str) -> Project | None:
-    """One of the owner's projects, or None: another user's project is as absent as a missing one."""
+    """One of the owner's projects with its task counts, or None: another user's project is as absent as a
+    missing one."""
     return project_list(owner_id=owner_id).filter(pk=project_id).first()
 
 
-def task_list(*, project: Project) -> QuerySet[Task]:
-    """The tasks of a project, with the rank that orders priorities by meaning."""
-    return Task.objects.filter(project=project).annotate(priority_rank=PRIORITY_RANK)
+def project_owned(*, owner_id: uuid.UUID | str, project_id: uuid.UUID | str) -> Project | None:
+    """One of the owner's projects without its task counts (for its tasks and exports), or None."""
+    return Project.objects.filter(owner_id=owner_id, pk=project_id).first()
+
+
+def task_list(*, owner_id: uuid.UUID | str, project_id: uuid.UUID | str) -> QuerySet[Task]:
+    """The tasks of one of the owner's projects, with the rank that orders priorities by meaning; none for
+    another user's project. The owner is checked in the same query."""
+    return _TASKS_WITH_RANK.filter(project_id=project_id, project__owner_id=owner_id)

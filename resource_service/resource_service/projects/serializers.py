@@ -1,9 +1,16 @@
 """Input and output shapes of the project and task endpoints."""
 
+from datetime import UTC
+
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
 from resource_service.projects.models import Project, Task
+
+
+def timestamp() -> serializers.DateTimeField:
+    # In UTC, as stored; naming the zone spares a thread-local lookup of the current one per value.
+    return serializers.DateTimeField(read_only=True, default_timezone=UTC)
 
 
 class TaskCountsSerializer(serializers.Serializer):
@@ -12,14 +19,15 @@ class TaskCountsSerializer(serializers.Serializer):
     done = serializers.IntegerField()
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(serializers.Serializer):
+    # Declared field by field rather than as a ModelSerializer, whose model introspection ran on every response.
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True, allow_blank=True)
+    archived = serializers.BooleanField(read_only=True)
+    created_at = timestamp()
+    updated_at = timestamp()
     task_counts = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Project
-        fields = ["id", "name", "description", "archived", "created_at", "updated_at", "task_counts"]
-        read_only_fields = fields
 
     @swagger_serializer_method(serializer_or_field=TaskCountsSerializer)
     def get_task_counts(self, project: Project) -> dict[str, int]:
@@ -33,13 +41,16 @@ class ProjectInputSerializer(serializers.Serializer):
     archived = serializers.BooleanField(required=False)
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    project = serializers.UUIDField(source="project_id", read_only=True)
+    title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True, allow_blank=True)
-
-    class Meta:
-        model = Task
-        fields = ["id", "project", "title", "description", "status", "priority", "due_date", "created_at", "updated_at"]
-        read_only_fields = fields
+    status = serializers.ChoiceField(choices=Task.Status.choices, read_only=True)
+    priority = serializers.ChoiceField(choices=Task.Priority.choices, read_only=True)
+    due_date = serializers.DateField(read_only=True, allow_null=True)
+    created_at = timestamp()
+    updated_at = timestamp()
 
 
 class TaskInputSerializer(serializers.Serializer):

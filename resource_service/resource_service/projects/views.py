@@ -1,7 +1,6 @@
 """Project and task endpoints: thin views over the selectors and services, scoped to the caller."""
 
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
@@ -9,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from resource_service.projects import selectors, services
-from resource_service.projects.filters import OrderingFilter, ProjectFilter, SearchFilter, TaskFilter
+from resource_service.projects.filters import FilterBackend, OrderingFilter, ProjectFilter, SearchFilter, TaskFilter
 from resource_service.projects.models import Project, Task
 from resource_service.projects.serializers import (
     ProjectInputSerializer,
@@ -48,7 +47,7 @@ class OwnedObjectMixin:
     """Looks objects up among the caller's only; another user's object is a 404 for every method."""
 
     def owned_project(self) -> Project:
-        project = selectors.project_get(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        project = selectors.project_owned(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
         if project is None:
             raise Http404
         return project
@@ -60,7 +59,7 @@ class OwnedObjectMixin:
 
 class ProjectListView(generics.GenericAPIView):
     serializer_class = ProjectSerializer
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     filterset_class = ProjectFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "created_at", "updated_at"]
@@ -93,7 +92,10 @@ class ProjectDetailView(OwnedObjectMixin, generics.GenericAPIView):
     lookup_url_kwarg = "project_id"
 
     def get_object(self) -> Project:
-        return self.owned_project()
+        project = selectors.project_get(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        if project is None:
+            raise Http404
+        return project
 
     @swagger_auto_schema(responses={200: openapi.Response("The project", ProjectSerializer, examples=PROJECT_EXAMPLE)})
     def get(self, request: Request, project_id) -> Response:
@@ -122,7 +124,7 @@ class ProjectDetailView(OwnedObjectMixin, generics.GenericAPIView):
 
 class TaskListView(OwnedObjectMixin, generics.GenericAPIView):
     serializer_class = TaskSerializer
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     filterset_class = TaskFilter
     search_fields = ["title", "description"]
     ordering_fields = ["due_date", "priority", "created_at"]
@@ -132,13 +134,15 @@ class TaskListView(OwnedObjectMixin, generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Task.objects.none()
-        return selectors.task_list(project=self.owned_project())
+        return selectors.task_list(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
 
     def get_object(self) -> Project:
         return self.owned_project()
 
     def get(self, request: Request, project_id) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if not page:
+            self.owned_project()  # no task at all may mean no such project of the caller's: a 404
         return self.get_paginated_response(TaskSerializer(page, many=True).data)
 
     @swagger_auto_schema(
@@ -158,7 +162,8 @@ class TaskDetailView(OwnedObjectMixin, generics.GenericAPIView):
     queryset = Task.objects.none()  # for schema generation; requests use get_object()
 
     def get_object(self) -> Task:
-        task = selectors.task_list(project=self.owned_project()).filter(pk=self.kwargs["task_id"]).first()
+        tasks = selectors.task_list(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        task = tasks.filter(pk=self.kwargs["task_id"]).first()
         if task is None:
             raise Http404
         return task

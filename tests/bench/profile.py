@@ -1,0 +1,92 @@
+"""`make profile`: the resource service's list requests in process, without gunicorn, nginx or the network.
+
+For each request: the CPU time per request (time.process_time over a bounded loop), then a pyinstrument
+call tree of the same loop, written to tests/artifacts/profile/<name>.txt. The requests are those of
+`make bench`; the database is a scratch one, created and dropped here. Run from resource_service/ with its
+virtual environment (the Makefile does).
+"""
+
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, os.getcwd())
+DATABASE = "profile_resource"
+ADMIN_URL = os.environ.get("PROFILE_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE
+os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+os.environ["LOG_LEVEL"] = "WARNING"
+REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "500"))
+OUT = Path(__file__).resolve().parents[1] / "artifacts" / "profile"
+
+
+def admin(statement: str) -> None:
+    connection = psycopg2.connect(ADMIN_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+    connection.close()
+
+
+def seed() -> dict[str, tuple[str, dict]]:
+    from resource_service.projects.models import Project, Task
+    from tests.signing import token_for
+
+    one, twenty, big = (str(uuid.uuid4()) for _ in range(3))
+    Project.objects.create(owner_id=one, name="Only")
+    Project.objects.bulk_create([Project(owner_id=twenty, name=f"Project {i}") for i in range(20)])
+    project = Project.objects.create(owner_id=big, name="Big")
+    Task.objects.bulk_create(
+        [Task(project=project, title=f"Task {i}", priority=("low", "medium", "high")[i % 3]) for i in range(1000)]
+    )
+    bearer = lambda sub: {"HTTP_AUTHORIZATION": f"Bearer {token_for(sub)}"}  # noqa: E731
+    return {
+        "healthz": ("/api/healthz", {}),
+        "projects-1-row": ("/api/projects/", bearer(one)),
+        "projects-20-rows": ("/api/projects/", bearer(twenty)),
+        "tasks-20-of-1000": (f"/api/projects/{project.pk}/tasks/?limit=20&ordering=priority", bearer(big)),
+    }
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    call_command("migrate", verbosity=0)
+    client = Client(HTTP_HOST="127.0.0.1")
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, (url, headers) in seed().items():
+        for _ in range(50):
+            response = client.get(url, **headers)
+            assert response.status_code == 200, (name, response.status_code)
+        started = time.process_time()
+        for _ in range(REQUESTS):
+            client.get(url, **headers)
+        cpu_ms = (time.process_time() - started) / REQUESTS * 1000
+        profiler = Profiler(interval=0.0001)
+        with profiler:
+            for _ in range(REQUESTS):
+                client.get(url, **headers)
+        (OUT / f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False))
+        print(f"{name:20s} {cpu_ms:6.2f} ms CPU per request, call tree in {OUT / name}.txt")
+
+
+if __name__ == "__main__":
+    admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    admin(f"CREATE DATABASE {DATABASE}")
+    try:
+        main()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
