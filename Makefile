@@ -116,7 +116,7 @@ bench: ## Load through the gateway, reported as ratios to a trivial view (needs 
 profile: ## The resource service's list requests in process: CPU per request, pyinstrument trees in tests/artifacts/
 	cd resource_service && .venv/bin/python ../tests/bench/profile.py
 
-test-faults: ## Fault drills (PostgreSQL, Redis, auth service down; SIGTERM under load) on a stack of their own
+test-faults: ## Fault drills (PostgreSQL, Redis, auth down; SIGTERM under load; worker killed mid-export), own stack
 	tests/faults/run.sh
 
 test-compose: ## The black-box suite against the docker compose stack, built, started and removed for the run

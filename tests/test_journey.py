@@ -31,19 +31,6 @@ def test_register_log_in_call_the_api_and_refresh(alice):
     assert reused.status_code == 401
 
 
-def test_another_users_project_is_a_404(alice, bob):
-    alice_api, bob_api = alice.api(), bob.api()
-    project = alice_api.post("/api/projects/", json={"name": "Private"}).json()
-    missing = bob_api.get(f"/api/projects/{uuid.uuid4()}/")
-    assert missing.status_code == 404
-    for method in ("GET", "PATCH", "PUT", "DELETE"):
-        response = bob_api.request(method, f"/api/projects/{project['id']}/", json={"name": "Stolen"})
-        assert response.status_code == 404
-        assert response.json() == missing.json()
-    assert bob_api.get("/api/projects/").json()["count"] == 0
-    assert alice_api.get(f"/api/projects/{project['id']}/").json()["name"] == "Private"
-
-
 def test_the_jwks_publishes_the_kid_of_issued_tokens_and_no_private_fields(alice, anonymous):
     kid = jwt.get_unverified_header(alice.login()["access"])["kid"]
     keys = anonymous.get("/auth/.well-known/jwks.json").json()["keys"]

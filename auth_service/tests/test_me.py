@@ -1,8 +1,10 @@
 import json
 
+import jwt
 import pytest
 
 from auth_service.accounts.models import User
+from auth_service.tokens import keys
 from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,34 @@ def test_delete_of_one_user_leaves_the_others_alone(api, alice_api, bob, broker)
     alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json")
     assert User.objects.get(pk=bob.pk).is_active
     assert login(api, bob.email)["access"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"sub": "admin"},
+        {"sub": "1"},
+        {"sid": "not-a-uuid"},
+        {"sid": None},
+        {"sub": "UPPER"},
+        {"sub": "BRACES"},
+        {"sub": "NO-DASHES"},
+    ],
+    ids=["sub-word", "sub-number", "sid-word", "sid-missing", "sub-upper-case", "sub-braces", "sub-no-dashes"],
+)
+def test_a_token_of_the_services_key_with_an_odd_subject_or_login_id_is_a_401(api, alice, alice_tokens, overrides):
+    """Only the service signs tokens, so these are never issued; each is refused, neither as a 500 nor as alice."""
+    spellings = {"UPPER": str(alice.pk).upper(), "BRACES": f"{{{alice.pk}}}", "NO-DASHES": alice.pk.hex}
+    key = keys.signing_key()
+    claims = jwt.decode(alice_tokens["access"], options={"verify_signature": False})
+    claims.update({name: spellings.get(value, value) for name, value in overrides.items()})
+    token = jwt.encode(
+        {name: value for name, value in claims.items() if value is not None},
+        key.private_key,
+        algorithm="RS256",
+        headers={"kid": key.kid},
+    )
+    response = api.patch("/auth/me/", {"display_name": "Owned"}, format="json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"

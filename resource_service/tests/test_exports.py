@@ -61,6 +61,15 @@ def test_a_done_csv_export_is_downloadable(alice_api, alice_project, garden_task
     assert {row["description"] for row in rows} == {"", "'+1"}
 
 
+def test_a_done_export_whose_file_is_gone_is_a_410(alice_api, alice_project, garden_tasks, media):
+    export_id = request_export(alice_api, alice_project).json()["id"]
+    services.export_run(export_id=export_id)
+    Export.objects.get(pk=export_id).file.delete(save=False)
+    response = alice_api.get(f"/api/exports/{export_id}/download/")
+    assert response.status_code == 410
+    assert response.json() == {"detail": "The export's file is no longer available; request a new export."}
+
+
 def test_a_json_export_holds_the_tasks(alice_api, alice_project, garden_tasks, media):
     export_id = request_export(alice_api, alice_project, "json").json()["id"]
     services.export_run(export_id=export_id)

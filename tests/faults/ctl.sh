@@ -39,7 +39,7 @@ case "$1" in
         for _ in $(seq 1 50); do [ -e "$work/redis.pid" ] || break; sleep 0.1; done ;;
     stack-start)
         setsid make --no-print-directory dev-serve \
-            DEV_PROCESSES="resource resource_worker auth_worker beat gateway" >>"$work/stack.log" 2>&1 &
+            DEV_PROCESSES="resource auth_worker beat gateway" >>"$work/stack.log" 2>&1 &
         echo $! >"$work/stack.pid" ;;
     stack-stop)
         stop_group "$work/stack.pid" ;;
@@ -52,6 +52,34 @@ case "$1" in
         done ;;
     auth-stop)
         stop_group "$work/auth.pid" ;;
+    resource-worker-start)  # apart from the stack, so that it can be killed alone; waits for its "ready." line
+        log="$work/resource-worker.log"
+        touch "$log"
+        before="$(grep -c 'ready\."' "$log" || true)"
+        setsid make --no-print-directory dev-serve DEV_PROCESSES=resource_worker >>"$log" 2>&1 &
+        echo $! >"$work/resource-worker.pid"
+        for _ in $(seq 1 150); do
+            [ "$(grep -c 'ready\."' "$log" || true)" -gt "$before" ] && exit 0
+            sleep 0.2
+        done
+        echo "the resource worker did not become ready; the end of its log:" >&2
+        tail -n 20 "$log" >&2
+        exit 1 ;;
+    resource-worker-kill)  # SIGKILL, as the kernel's OOM killer or a lost host would: no chance to clean up
+        [ -s "$work/resource-worker.pid" ] || exit 0
+        group="$(cat "$work/resource-worker.pid")"
+        # honcho starts the worker in a session of its own, out of reach of a signal to honcho's group:
+        # find that session first, then kill it (the worker and its pool) and honcho's group.
+        sessions=""
+        for pid in $(pgrep -g "$group"); do
+            for child in $(pgrep -P "$pid"); do
+                session="$(ps -o sid= -p "$child" | tr -d ' ')"
+                [ -n "$session" ] && [ "$session" != "$group" ] && sessions="$sessions $session"
+            done
+        done
+        for session in $sessions; do pkill -KILL -s "$session" || true; done
+        kill -KILL -- "-$group" 2>/dev/null || true
+        rm -f "$work/resource-worker.pid" ;;
     wait-ready)
         for _ in $(seq 1 120); do
             curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/auth/readyz" 2>/dev/null \
@@ -71,6 +99,6 @@ case "$1" in
         done
         exit 1 ;;
     *)
-        echo "usage: ctl.sh pg-init|pg-start|pg-stop|redis-start|redis-stop|stack-start|stack-stop|auth-start|auth-stop|wait-ready|resource-web-worker-pid" >&2
+        echo "usage: ctl.sh pg-init|pg-start|pg-stop|redis-start|redis-stop|stack-start|stack-stop|auth-start|auth-stop|resource-worker-start|resource-worker-kill|wait-ready|resource-web-worker-pid" >&2
         exit 2 ;;
 esac

@@ -95,3 +95,40 @@ def test_sigterm_to_a_web_worker_under_load_fails_no_request(alice_api):
     stop.set()
     assert sum(statuses.values()) >= 300
     assert set(statuses) == {200}, statuses
+
+
+def test_a_worker_killed_mid_export_leaves_one_complete_export(alice_api):
+    """SIGKILL the resource worker while it writes an export: once a worker runs again, the export is redelivered
+    and finishes, with every row once and a single "export done" in the worker's log."""
+    rows = 100_000
+    project = alice_api.post("/api/projects/", json={"name": "Large export"}).json()
+    # Enough tasks for a run of a second or more, written straight into this stack's own database.
+    insert = (
+        "INSERT INTO projects_task (id, project_id, title, description, status, priority, created_at, updated_at) "
+        "SELECT gen_random_uuid(), :'project', 'Task ' || n, '', 'todo', 'medium', now(), now() "
+        "FROM generate_series(1, :rows) AS n"
+    )
+    psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", os.environ["FAULTS_PG_PORT"]]
+    subprocess.run(
+        [*psql, "-U", "postgres", "-v", f"project={project['id']}", "-v", f"rows={rows}", "resource"],
+        input=insert,
+        text=True,
+        check=True,
+    )
+    export = alice_api.post(f"/api/projects/{project['id']}/exports/", json={"format": "csv"}).json()
+    url = f"/api/exports/{export['id']}/"
+    try:
+        assert wait_for(lambda: alice_api.get(url).json()["status"] == "running", timeout=30, interval=0.02)
+        ctl("resource-worker-kill")
+        assert alice_api.get(url).json()["status"] == "running"  # killed mid-run, not after
+    finally:
+        ctl("resource-worker-start")
+
+    assert wait_for(lambda: alice_api.get(url).json()["status"] != "running", timeout=60)
+    assert alice_api.get(url).json()["status"] == "done"
+    lines = alice_api.get(f"{url}download/").text.splitlines()
+    assert len(lines) == rows + 1
+    assert len(set(lines)) == rows + 1
+    log = Path(os.environ["FAULTS_WORK"], "resource-worker.log").read_text()
+    done = [line for line in log.splitlines() if '"export done"' in line and export["id"] in line]
+    assert len(done) == 1, log[-4000:]

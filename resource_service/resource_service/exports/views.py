@@ -1,5 +1,7 @@
 """Export endpoints: request one, see its state, download its file."""
 
+import logging
+
 from django.http import FileResponse, Http404
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
@@ -12,11 +14,19 @@ from resource_service.exports.models import Export
 from resource_service.exports.serializers import ExportCreatedSerializer, ExportInputSerializer, ExportSerializer
 from resource_service.projects.views import OwnedObjectMixin
 
+logger = logging.getLogger(__name__)
+
 
 class ExportNotReady(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The export is not done."
     default_code = "export_not_ready"
+
+
+class ExportFileGone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "The export's file is no longer available; request a new export."
+    default_code = "export_file_gone"
 
 
 class ExportCreateView(OwnedObjectMixin, generics.GenericAPIView):
@@ -55,14 +65,21 @@ class ExportDetailView(OwnedExportMixin, generics.GenericAPIView):
 class ExportDownloadView(OwnedExportMixin, generics.GenericAPIView):
     serializer_class = ExportSerializer
 
-    @swagger_auto_schema(responses={200: "The file, as an attachment", 409: "The export is not done"})
+    @swagger_auto_schema(
+        responses={200: "The file, as an attachment", 409: "The export is not done", 410: "The file is gone"}
+    )
     def get(self, request: Request, export_id) -> FileResponse:
         export = self.get_object()
         if export.status != Export.Status.DONE:
             raise ExportNotReady()
+        try:
+            file = export.file.open("rb")
+        except FileNotFoundError as exc:
+            logger.warning("export file missing", extra={"export_id": str(export.pk), "file": export.file.name})
+            raise ExportFileGone() from exc
         content_type = "text/csv" if export.format == Export.Format.CSV else "application/json"
         return FileResponse(
-            export.file.open("rb"),
+            file,
             as_attachment=True,
             filename=f"tasks-{export.project_id}.{export.format}",
             content_type=content_type,
