@@ -214,3 +214,17 @@ def test_a_project_without_matching_tasks_is_an_empty_page_for_its_owner_only(al
     assert alice_api.get(f"{tasks_url(alice_project)}?status=done&offset=40").json() == empty
     assert bob_api.get(tasks_url(alice_project)).status_code == 404
     assert bob_api.get(f"{tasks_url(alice_project)}?status=done").status_code == 404
+
+
+def test_pages_of_an_ordering_by_a_repeated_value_neither_overlap_nor_skip(alice_api, alice_project):
+    tasks = [Task.objects.create(project=alice_project, title=f"t{n}", priority="medium") for n in range(12)]
+    seen = []
+    for offset in range(0, 12, 5):
+        seen += [
+            t["id"]
+            for t in alice_api.get(f"{tasks_url(alice_project)}?ordering=priority&limit=5&offset={offset}").json()[
+                "results"
+            ]
+        ]
+    # Ties in priority are broken by the default ordering: newest first.
+    assert seen == [str(task.pk) for task in reversed(tasks)]

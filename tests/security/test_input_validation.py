@@ -138,6 +138,12 @@ def test_bad_filters_are_a_400_naming_the_filter(api, project, query, field):
     assert list(response.json()) == [field]
 
 
+def test_an_archived_filter_other_than_true_or_false_is_a_400(api, project):
+    response = api.get("/api/projects/?archived=maybe")
+    assert response.status_code == 400
+    assert list(response.json()) == ["archived"]
+
+
 def test_a_nul_in_a_search_is_a_400(api):
     response = api.get("/api/projects/?search=a%00b")
     assert response.status_code == 400

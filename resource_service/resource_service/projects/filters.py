@@ -28,23 +28,32 @@ class SearchFilter(filters.SearchFilter):
 
 
 class OrderingFilter(filters.OrderingFilter):
-    """DRF's ordering, with public names mapped to the annotations that implement them."""
+    """DRF's ordering, with public names mapped to the annotations that implement them. The view's default
+    ordering (unique: it ends with the id) follows the requested one to break its ties, so that pages of an
+    ordering by a repeated value neither overlap nor skip rows."""
 
     def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
+        requested = super().get_ordering(request, queryset, view) or []
         mapping = getattr(view, "ordering_map", {})
-        return [
-            ("-" if term.startswith("-") else "") + mapping.get(term.lstrip("-"), term.lstrip("-"))
-            for term in ordering or []
-        ] or None
+        ordering, seen = [], set()
+        for term in [*requested, *view.ordering]:
+            name = term.lstrip("-")
+            if name not in seen:
+                seen.add(name)
+                ordering.append(("-" if term.startswith("-") else "") + mapping.get(name, name))
+        return ordering
 
 
 class ProjectFilter(django_filters.FilterSet):
-    archived = django_filters.BooleanFilter()
+    # `true` or `false`, anything else a 400 (django-filter's BooleanFilter ignores a value it cannot read).
+    archived = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_archived")
 
     class Meta:
         model = Project
         fields = ["archived"]
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived=value == "true")
 
 
 class TaskFilter(django_filters.FilterSet):
