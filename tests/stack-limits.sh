@@ -2,8 +2,8 @@
 # of accounts and sends hundreds of attack requests from one address within seconds, so the per-address
 # limits are raised for its stack; their defaults are covered by the services' tests and by
 # test_gateway_config.py.
-export LOGIN_RATE_PER_ADDRESS="${LOGIN_RATE_PER_ADDRESS:-1000/min}"
-export REGISTER_RATE_PER_ADDRESS="${REGISTER_RATE_PER_ADDRESS:-1000/hour}"
+export LOGIN_RATE_PER_ADDRESS="${LOGIN_RATE_PER_ADDRESS:-10000/min}"
+export REGISTER_RATE_PER_ADDRESS="${REGISTER_RATE_PER_ADDRESS:-10000/hour}"
 export PASSWORD_RESET_RATE_PER_ADDRESS="${PASSWORD_RESET_RATE_PER_ADDRESS:-1000/hour}"
 export GATEWAY_AUTH_RATE="${GATEWAY_AUTH_RATE:-200r/s}"
 export GATEWAY_AUTH_BURST="${GATEWAY_AUTH_BURST:-200}"
