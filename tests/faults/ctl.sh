@@ -8,15 +8,26 @@ as_postgres() {  # PostgreSQL refuses to run as root
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-stop_group() {  # stop_group PIDFILE: SIGTERM the process group, wait up to 20 s, then SIGKILL it
+stop_group() {  # stop_group PIDFILE [now]: SIGTERM the process group and wait up to 20 s (with "now": not at all),
+    # then SIGKILL what is left, the sessions honcho starts its processes in included: a signal to the group
+    # does not reach them.
     [ -s "$1" ] || return 0
-    pid="$(cat "$1")"
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for _ in $(seq 1 200); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
+    local group pid child session
+    group="$(cat "$1")"
+    if [ "${2:-}" != now ]; then
+        kill -TERM -- "-$group" 2>/dev/null || true
+        for _ in $(seq 1 200); do
+            kill -0 "$group" 2>/dev/null || break
+            sleep 0.1
+        done
+    fi
+    for pid in $(pgrep -g "$group"); do
+        for child in $(pgrep -P "$pid"); do
+            session="$(ps -o sid= -p "$child" | tr -d ' ')"
+            if [ -n "$session" ] && [ "$session" != "$group" ]; then pkill -KILL -s "$session" || true; fi
+        done
     done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+    kill -KILL -- "-$group" 2>/dev/null || true
     rm -f "$1"
 }
 
@@ -66,20 +77,7 @@ case "$1" in
         tail -n 20 "$log" >&2
         exit 1 ;;
     resource-worker-kill)  # SIGKILL, as the kernel's OOM killer or a lost host would: no chance to clean up
-        [ -s "$work/resource-worker.pid" ] || exit 0
-        group="$(cat "$work/resource-worker.pid")"
-        # honcho starts the worker in a session of its own, out of reach of a signal to honcho's group:
-        # find that session first, then kill it (the worker and its pool) and honcho's group.
-        sessions=""
-        for pid in $(pgrep -g "$group"); do
-            for child in $(pgrep -P "$pid"); do
-                session="$(ps -o sid= -p "$child" | tr -d ' ')"
-                [ -n "$session" ] && [ "$session" != "$group" ] && sessions="$sessions $session"
-            done
-        done
-        for session in $sessions; do pkill -KILL -s "$session" || true; done
-        kill -KILL -- "-$group" 2>/dev/null || true
-        rm -f "$work/resource-worker.pid" ;;
+        stop_group "$work/resource-worker.pid" now ;;
     wait-ready)
         for _ in $(seq 1 120); do
             curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/auth/readyz" 2>/dev/null \

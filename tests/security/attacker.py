@@ -60,7 +60,7 @@ def assert_refused(token: str | None, victim: Victim) -> None:
 
 def raw_request(data: bytes) -> tuple[int, dict[str, str], str]:
     """Send bytes to the gateway exactly as written and read the answer until the gateway closes."""
-    address, port = BASE_URL.removeprefix("http://").split(":")
+    address, port = gateway_host().split(":")
     with socket.create_connection((address, int(port)), timeout=10) as sock:
         sock.sendall(data)
         received = b""
