@@ -4,6 +4,8 @@ import os
 import shutil
 import tempfile
 
+from gunicorn import glogging
+
 # The workers share their Prometheus metrics through files in this folder, fresh for each start.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
@@ -19,9 +21,19 @@ max_requests_jitter = max_requests // 10
 # Nothing manages gunicorn through its control socket, and two services on one host would share its path.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-# One request line per request comes from the application; gunicorn's own access log would repeat it.
-accesslog = None
 errorlog = "-"
+
+
+class Logger(glogging.Logger):
+    """gunicorn's logger without its access log: the application logs one line per request, which the access
+    log would repeat. With a logconfig_dict, gunicorn builds every access line even when nothing writes it
+    (a fifteenth of a request's CPU)."""
+
+    access_log_enabled = False
+
+
+logger_class = Logger
+
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -36,7 +48,6 @@ logconfig_dict = {
     "root": {"handlers": ["stderr"], "level": "INFO"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": [], "propagate": False},
     },
 }
 

@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.db.models import Case, Value, When
 
 
 class Project(models.Model):
@@ -39,6 +40,17 @@ class Task(models.Model):
     description = models.TextField(blank=True, max_length=10_000)
     status = models.CharField(max_length=11, choices=Status.choices, default=Status.TODO)
     priority = models.CharField(max_length=6, choices=Priority.choices, default=Priority.MEDIUM)
+    # Orders priorities by meaning rather than alphabetically. Kept by PostgreSQL, so that ordering by it is
+    # ordering by a column: the expression, resolved and compiled on every request, was a tenth of a task page.
+    priority_rank = models.GeneratedField(
+        expression=Case(
+            When(priority=Priority.LOW, then=Value(0)),
+            When(priority=Priority.MEDIUM, then=Value(1)),
+            When(priority=Priority.HIGH, then=Value(2)),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

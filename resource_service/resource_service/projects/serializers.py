@@ -1,6 +1,12 @@
-"""Input and output shapes of the project and task endpoints."""
+"""Input and output shapes of the project and task endpoints.
 
-from datetime import UTC
+The output serializers declare their fields, which describe the responses in the OpenAPI schema, and build
+the response in `to_representation` directly: DRF's field-by-field loop deep-copied every field on each
+response and looked each value up through it, a quarter of a 20-task page. tests/test_serializers.py holds the
+two to the same output.
+"""
+
+from datetime import UTC, date, datetime
 
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
@@ -9,8 +15,16 @@ from resource_service.projects.models import Project, Task
 
 
 def timestamp() -> serializers.DateTimeField:
-    # In UTC, as stored; naming the zone spares a thread-local lookup of the current one per value.
     return serializers.DateTimeField(read_only=True, default_timezone=UTC)
+
+
+def utc(value: datetime) -> str:
+    """DRF's ISO 8601 form of a timestamp, in UTC with a `Z`."""
+    return value.astimezone(UTC).isoformat().removesuffix("+00:00") + "Z"
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 class TaskCountsSerializer(serializers.Serializer):
@@ -20,7 +34,6 @@ class TaskCountsSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.Serializer):
-    # Declared field by field rather than as a ModelSerializer, whose model introspection ran on every response.
     id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True, allow_blank=True)
@@ -33,6 +46,17 @@ class ProjectSerializer(serializers.Serializer):
     def get_task_counts(self, project: Project) -> dict[str, int]:
         # Filled in by selectors.project_list, in the same query as the project.
         return {status: getattr(project, f"tasks_{status}") for status in Task.Status.values}
+
+    def to_representation(self, project: Project) -> dict:
+        return {
+            "id": str(project.id),
+            "name": project.name,
+            "description": project.description,
+            "archived": project.archived,
+            "created_at": utc(project.created_at),
+            "updated_at": utc(project.updated_at),
+            "task_counts": self.get_task_counts(project),
+        }
 
 
 class ProjectInputSerializer(serializers.Serializer):
@@ -51,6 +75,19 @@ class TaskSerializer(serializers.Serializer):
     due_date = serializers.DateField(read_only=True, allow_null=True)
     created_at = timestamp()
     updated_at = timestamp()
+
+    def to_representation(self, task: Task) -> dict:
+        return {
+            "id": str(task.id),
+            "project": str(task.project_id),
+            "title": task.title,
+            "description": task.description,
+            "status": task.status,
+            "priority": task.priority,
+            "due_date": iso_date(task.due_date),
+            "created_at": utc(task.created_at),
+            "updated_at": utc(task.updated_at),
+        }
 
 
 class TaskInputSerializer(serializers.Serializer):

@@ -1,0 +1,26 @@
+"""gunicorn as configured: no access log, not even built and dropped (the application logs each request)."""
+
+import runpy
+from pathlib import Path
+
+from gunicorn import glogging
+from gunicorn.config import Config
+
+CONFIG_FILE = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+
+
+def test_no_access_line_is_built_for_a_request(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setattr(glogging, "dictConfig", lambda config: None)  # leave this process's logging alone
+    config = Config()
+    for name, value in runpy.run_path(str(CONFIG_FILE)).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.logconfig_dict  # the setting that makes gunicorn's own logger build every access line
+    logger = config.logger_class(config)
+
+    def atoms(*args):
+        raise AssertionError("an access log line was built")
+
+    monkeypatch.setattr(logger, "atoms", atoms)
+    logger.access(resp=None, req=None, environ={}, request_time=None)
