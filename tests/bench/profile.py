@@ -1,9 +1,11 @@
 """`make profile`: the resource service's list requests in process, without gunicorn, nginx or the network.
 
-For each request: the CPU time per request (time.process_time over a bounded loop), then a pyinstrument
-call tree of the same loop, written to tests/artifacts/profile/<name>.txt. The requests are those of
-`make bench`; the database is a scratch one, created and dropped here. Run from resource_service/ with its
-virtual environment (the Makefile does).
+For each request: the CPU time per request (time.process_time, the least of five bounded loops), then a
+pyinstrument call tree of one more loop, written to tests/artifacts/profile/<name>.txt. Then the CPU time of
+two things no authenticated list can do without, each on its own: verifying the token, and the plainest ORM
+read of a page of projects (no task counts, no total); docs/profiling.md compares them with what the targets
+leave. The requests are those of `make bench`; the database is a scratch one, created and dropped here. Run
+from resource_service/ with its virtual environment (the Makefile does).
 """
 
 import os
@@ -31,6 +33,20 @@ def admin(statement: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement)
     connection.close()
+
+
+def cpu_ms(call, repeats: int = 5) -> float:
+    """CPU milliseconds per call after a warm-up: the least of a few bounded loops, the one a busy neighbour on
+    a shared machine disturbed least."""
+    for _ in range(50):
+        call()
+    loops = []
+    for _ in range(repeats):
+        started = time.process_time()
+        for _ in range(REQUESTS):
+            call()
+        loops.append((time.process_time() - started) / REQUESTS * 1000)
+    return min(loops)
 
 
 def seed() -> dict[str, tuple[str, dict]]:
@@ -64,20 +80,27 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, (url, headers) in seed().items():
-        for _ in range(50):
-            response = client.get(url, **headers)
-            assert response.status_code == 200, (name, response.status_code)
-        started = time.process_time()
-        for _ in range(REQUESTS):
-            client.get(url, **headers)
-        cpu_ms = (time.process_time() - started) / REQUESTS * 1000
+    requests = seed()
+    for name, (url, headers) in requests.items():
+        response = client.get(url, **headers)
+        assert response.status_code == 200, (name, response.status_code)
+        cpu = cpu_ms(lambda: client.get(url, **headers))  # noqa: B023 (called within the iteration)
         profiler = Profiler(interval=0.0001)
         with profiler:
             for _ in range(REQUESTS):
                 client.get(url, **headers)
         (OUT / f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False))
-        print(f"{name:20s} {cpu_ms:6.2f} ms CPU per request, call tree in {OUT / name}.txt")
+        print(f"{name:20s} {cpu:6.2f} ms CPU per request, call tree in {OUT / name}.txt")
+
+    from resource_service.projects.models import Project
+    from resource_service.tokens.backend import VerifyingBackend
+
+    token = requests["projects-1-row"][1]["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+    owner_id = VerifyingBackend().decode(token)["sub"]
+    print("Each on its own, what no authenticated list can do without:")
+    print(f"  token verification   {cpu_ms(lambda: VerifyingBackend().decode(token)):6.2f} ms CPU")
+    plain_read = lambda: list(Project.objects.filter(owner_id=owner_id).order_by("-created_at", "id")[:20])  # noqa: E731
+    print(f"  plainest ORM read    {cpu_ms(plain_read):6.2f} ms CPU (a page of projects, no counts, no total)")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,11 @@ export GATEWAY_AUTH_RATE=100000r/s GATEWAY_API_RATE=100000r/s GATEWAY_AUTH_BURST
 export LOG_LEVEL=WARNING
 export BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
 
+# Fresh databases each run: rows left by an earlier run would change the query plans measured.
+for url in "$AUTH_DATABASE_URL" "$RESOURCE_DATABASE_URL"; do
+    psql -X -q "${url%/*}/postgres" -c "DROP DATABASE IF EXISTS \"${url##*/}\" WITH (FORCE)"
+done
+
 setsid make --no-print-directory dev >"$work/stack.log" 2>&1 &
 stack=$!
 trap 'kill -TERM "$stack" 2>/dev/null || true; sleep 3; kill -KILL -- "-$stack" 2>/dev/null || true; rm -rf "$work"' EXIT
