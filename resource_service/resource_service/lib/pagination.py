@@ -6,7 +6,7 @@ from rest_framework import pagination
 # PostgreSQL's OFFSET is a bigint; a larger number from a client is an empty page, not a database error.
 MAX_OFFSET = 2**62
 # Built once: the ORM hashes the expression while compiling, and a new one's hash is worked out again each
-# time (through inspect.signature), a twentieth of a one-row list.
+# time (through inspect.signature), a few per cent of a one-row list.
 TOTAL = Window(Count("*"))
 
 
