@@ -15,51 +15,18 @@ export BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
 log="$DEV_DIR/native-stack.log"
 state="$(mktemp -d)"
 mkdir -p "$DEV_DIR"
-stack=""
 
 if curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/healthz" 2>/dev/null; then
     echo "Something already answers on port $GATEWAY_PORT; stop it or set GATEWAY_PORT." >&2
     exit 1
 fi
 
-stop_stack() {
-    [ -n "$stack" ] || return 0
-    kill -TERM "$stack" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-        kill -0 "$stack" 2>/dev/null || break
-        sleep 0.1
-    done
-    # Whatever did not stop on SIGTERM is in the stack's own process group.
-    kill -KILL -- "-$stack" 2>/dev/null || true
-    stack=""
-}
+# shellcheck source=tests/native-stack.sh
+. tests/native-stack.sh
 trap 'stop_stack; rm -rf "$state"' EXIT
 
-ready() {
-    for path in /healthz /auth/readyz /api/readyz; do
-        curl -fsS -o /dev/null "$BLACKBOX_BASE_URL$path" 2>/dev/null || return 1
-    done
-}
-
-start_stack() {
-    setsid make --no-print-directory dev >>"$log" 2>&1 &
-    stack=$!
-    for _ in $(seq 1 240); do
-        ready && return 0
-        if ! kill -0 "$stack" 2>/dev/null; then
-            echo "The native stack stopped while starting; its log:" >&2
-            cat "$log" >&2
-            exit 1
-        fi
-        sleep 0.5
-    done
-    echo "The native stack did not become ready in 120 s; its log:" >&2
-    cat "$log" >&2
-    exit 1
-}
-
 : >"$log"
-start_stack
+start_stack "$log"
 # A superuser of the resource admin, for the browser test.
 export BLACKBOX_ADMIN_USER=blackbox-admin
 BLACKBOX_ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
@@ -77,7 +44,7 @@ stop_stack
     --private "$state/new-private.pem" --public "$state/new-public.pem" >/dev/null)
 cat "$JWT_PUBLIC_KEY_FILE" "$state/new-public.pem" >"$state/bundle.pem"
 JWT_PRIVATE_KEY_FILE="$state/new-private.pem" JWT_PREVIOUS_PUBLIC_KEYS_FILE="$JWT_PUBLIC_KEY_FILE" \
-    JWT_PUBLIC_KEY_FILE="$state/bundle.pem" start_stack
+    JWT_PUBLIC_KEY_FILE="$state/bundle.pem" start_stack "$log"
 .venv/bin/pytest tests/rotation/test_2_after.py -p no:cacheprovider -q
 stop_stack
 BLACKBOX_LOG_FILE="$log" .venv/bin/pytest tests/logcheck -p no:cacheprovider -q

@@ -23,13 +23,8 @@ for url in "$AUTH_DATABASE_URL" "$RESOURCE_DATABASE_URL"; do
     psql -X -q "${url%/*}/postgres" -c "DROP DATABASE IF EXISTS \"${url##*/}\" WITH (FORCE)"
 done
 
-setsid make --no-print-directory dev >"$work/stack.log" 2>&1 &
-stack=$!
-trap 'kill -TERM "$stack" 2>/dev/null || true; sleep 3; kill -KILL -- "-$stack" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/api/readyz" 2>/dev/null \
-        && curl -fsS -o /dev/null "$BLACKBOX_BASE_URL/auth/readyz" 2>/dev/null && break
-    kill -0 "$stack" 2>/dev/null || { tail -n 40 "$work/stack.log" >&2; exit 1; }
-    sleep 0.5
-done
+# shellcheck source=tests/native-stack.sh
+. tests/native-stack.sh
+trap 'stop_stack; rm -rf "$work"' EXIT
+start_stack "$work/stack.log"
 .venv/bin/python tests/bench/bench.py

@@ -1,0 +1,39 @@
+# Sourced by tests/run-native.sh and tests/bench/run.sh. `start_stack LOG` starts the native stack (make dev)
+# in a process group of its own and waits until the gateway and both services answer; `stop_stack` stops
+# every process of it. Needs BLACKBOX_BASE_URL.
+stack=""
+
+ready() {
+    for path in /healthz /auth/readyz /api/readyz; do
+        curl -fsS -o /dev/null "$BLACKBOX_BASE_URL$path" 2>/dev/null || return 1
+    done
+}
+
+start_stack() {
+    setsid make --no-print-directory dev >>"$1" 2>&1 &
+    stack=$!
+    for _ in $(seq 1 240); do
+        ready && return 0
+        if ! kill -0 "$stack" 2>/dev/null; then
+            echo "The native stack stopped while starting; its log:" >&2
+            cat "$1" >&2
+            exit 1
+        fi
+        sleep 0.5
+    done
+    echo "The native stack did not become ready in 120 s; its log:" >&2
+    cat "$1" >&2
+    exit 1
+}
+
+stop_stack() {
+    [ -n "$stack" ] || return 0
+    kill -TERM "$stack" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "$stack" 2>/dev/null || break
+        sleep 0.1
+    done
+    # Whatever did not stop on SIGTERM is in the stack's own process group.
+    kill -KILL -- "-$stack" 2>/dev/null || true
+    stack=""
+}
