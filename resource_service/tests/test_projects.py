@@ -3,6 +3,7 @@ import uuid
 import pytest
 
 from resource_service.projects.models import Project
+from resource_service.projects.views import ProjectDetailView
 from tests.conftest import ALICE, BOB
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,21 @@ def test_get_put_patch_delete(alice_api, alice_project):
 
     assert alice_api.delete(detail(alice_project.pk)).status_code == 204
     assert not Project.objects.exists()
+
+
+def test_a_project_deleted_by_another_request_while_being_updated_is_a_404(alice_api, alice_project, monkeypatch):
+    read = ProjectDetailView.get_object
+
+    def read_then_deleted_meanwhile(view):
+        found = read(view)
+        Project.objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(ProjectDetailView, "get_object", read_then_deleted_meanwhile)
+    response = alice_api.patch(detail(alice_project.pk), {"name": "Too late"})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
 
 
 @pytest.mark.parametrize(

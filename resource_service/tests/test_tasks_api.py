@@ -4,6 +4,7 @@ import uuid
 import pytest
 
 from resource_service.projects.models import Task
+from resource_service.projects.views import TaskDetailView
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,39 @@ def test_get_put_patch_delete_a_task(alice_api, alice_tasks):
     assert patch.status_code == 200
     assert patch.json()["due_date"] is None
     assert alice_api.delete(task_url(task)).status_code == 204
+    assert not Task.objects.filter(pk=task.pk).exists()
+
+
+def test_an_update_moves_updated_at_only(alice_api, alice_tasks):
+    task = alice_tasks[0]
+    before = alice_api.get(task_url(task)).json()
+
+    patched = alice_api.patch(task_url(task), {"priority": "low"}).json()
+
+    stored = alice_api.get(task_url(task)).json()
+    assert stored == patched
+    moment = datetime.datetime.fromisoformat
+    assert moment(stored["updated_at"]) > moment(before["updated_at"])
+    assert (stored["created_at"], stored["title"], stored["priority"]) == (before["created_at"], "Dig beds", "low")
+    low_first = titles(alice_api.get(tasks_url(task.project) + "?ordering=priority"))
+    assert low_first.index("Dig beds") < low_first.index("Lay paths")  # the stored rank follows the priority
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_a_task_deleted_by_another_request_while_being_updated_is_a_404(alice_api, alice_tasks, monkeypatch, method):
+    task = alice_tasks[0]
+    read = TaskDetailView.get_object
+
+    def read_then_deleted_meanwhile(view):
+        found = read(view)
+        Task.objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(TaskDetailView, "get_object", read_then_deleted_meanwhile)
+    response = getattr(alice_api, method)(task_url(task), {"title": "Too late"})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
     assert not Task.objects.filter(pk=task.pk).exists()
 
 

@@ -3,6 +3,7 @@
 import logging
 
 import redis
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError
 from django.http import JsonResponse
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -19,6 +20,8 @@ def exception_handler(exc, context):
         uniform = exceptions.AuthenticationFailed(UNAUTHENTICATED)
         uniform.auth_header = getattr(exc, "auth_header", None)
         exc = uniform
+    elif isinstance(exc, ObjectDoesNotExist):  # gone since the request looked it up: deleted by another one
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
 
 

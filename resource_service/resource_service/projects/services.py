@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
 from resource_service.exports.models import Export
 from resource_service.exports.services import export_files_delete
@@ -18,9 +19,13 @@ def project_create(*, owner_id: uuid.UUID | str, **fields) -> Project:
 
 
 def _update(instance, fields: dict):
+    """Write the given fields and a new updated_at in one UPDATE. DoesNotExist when another request deleted the
+    row since it was read (save() would call that a database error, which is a 503 here)."""
+    fields = {**fields, "updated_at": timezone.now()}
+    if not type(instance).objects.filter(pk=instance.pk).update(**fields):
+        raise instance.DoesNotExist
     for name, value in fields.items():
         setattr(instance, name, value)
-    instance.save(update_fields=[*fields, "updated_at"])
     return instance
 
 
