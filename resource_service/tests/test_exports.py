@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from resource_service.exports import services
 from resource_service.exports.models import Export
-from resource_service.projects.models import Task
+from resource_service.exports.views import ExportCreateView
+from resource_service.projects.models import Project, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def garden_tasks(alice_project):
     Task.objects.create(project=alice_project, title='=HYPERLINK("http://evil")', description="+1")
 
 
-def request_export(client, project, fmt="csv", callbacks=None):
+def request_export(client, project, fmt="csv"):
     return client.post(f"/api/projects/{project.pk}/exports/", {"format": fmt})
 
 
@@ -78,6 +79,23 @@ def test_a_json_export_holds_the_tasks(alice_api, alice_project, garden_tasks, m
     tasks = json.loads(b"".join(download.streaming_content))
     assert sorted(task["title"] for task in tasks) == ['=HYPERLINK("http://evil")', "Dig beds"]
     assert {task["priority"] for task in tasks} == {"high", "medium"}
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign key is checked when the request's transaction commits
+def test_an_export_of_a_project_deleted_meanwhile_is_a_404(alice_api, alice_project, monkeypatch):
+    read = ExportCreateView.owned_project
+
+    def read_then_deleted_meanwhile(view):
+        found = read(view)
+        Project.objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(ExportCreateView, "owned_project", read_then_deleted_meanwhile)
+    response = request_export(alice_api, alice_project)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert not Export.objects.exists()
 
 
 @pytest.mark.parametrize("body", [{}, {"format": "xml"}, {"format": None}])

@@ -3,8 +3,8 @@ import uuid
 
 import pytest
 
-from resource_service.projects.models import Task
-from resource_service.projects.views import TaskDetailView
+from resource_service.projects.models import Project, Task
+from resource_service.projects.views import TaskDetailView, TaskListView
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +208,23 @@ def test_a_task_deleted_by_another_request_while_being_updated_is_a_404(alice_ap
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
     assert not Task.objects.filter(pk=task.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign key is checked when the request's transaction commits
+def test_a_task_posted_to_a_project_deleted_meanwhile_is_a_404(alice_api, alice_project, monkeypatch):
+    read = TaskListView.owned_project
+
+    def read_then_deleted_meanwhile(view):
+        found = read(view)
+        Project.objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(TaskListView, "owned_project", read_then_deleted_meanwhile)
+    response = alice_api.post(tasks_url(alice_project), {"title": "Too late"})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert not Task.objects.exists()
 
 
 def test_another_users_tasks_are_indistinguishable_from_missing_ones(bob_api, alice_project, alice_tasks, bob_project):

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from resource_service.exports.models import Export
+from resource_service.lib.transactions import referring_to
 from resource_service.projects.models import Project, Task
 
 logger = logging.getLogger(__name__)
@@ -26,12 +27,14 @@ MAX_ATTEMPTS = 3
 
 
 def export_request(*, project: Project, format: str) -> Export:
-    """Record a pending export and queue its run once the record is committed."""
+    """Record a pending export and queue its run once the record is committed; Project.DoesNotExist if another
+    request deleted the project meanwhile."""
     from resource_service.exports.tasks import run_export
 
-    export = Export.objects.create(owner_id=project.owner_id, project=project, format=format)
-    export_id = str(export.pk)
-    transaction.on_commit(lambda: run_export.delay(export_id))
+    with referring_to(project):
+        export = Export.objects.create(owner_id=project.owner_id, project=project, format=format)
+        export_id = str(export.pk)
+        transaction.on_commit(lambda: run_export.delay(export_id))
     return export
 
 

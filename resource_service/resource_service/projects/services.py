@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from resource_service.exports.models import Export
 from resource_service.exports.services import export_files_delete
+from resource_service.lib.transactions import referring_to
 from resource_service.projects.models import Project, Task
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ def project_delete(*, project: Project) -> None:
 
 
 def task_create(*, project: Project, **fields) -> Task:
-    """Create a task in a project."""
-    return Task.objects.create(project=project, **fields)
+    """Create a task in a project; Project.DoesNotExist if another request deleted the project meanwhile."""
+    with referring_to(project):
+        return Task.objects.create(project=project, **fields)
 
 
 def task_update(*, task: Task, **fields) -> Task:
