@@ -38,7 +38,8 @@ case "$1" in
         as_postgres "$FAULTS_PGBIN/initdb" -D "$work/pg" -U postgres --auth=trust -E UTF8 >/dev/null ;;
     pg-start)
         as_postgres "$FAULTS_PGBIN/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
-            -o "-p $FAULTS_PG_PORT -c listen_addresses=127.0.0.1 -k $work/pg" start >/dev/null ;;
+            -o "-p $FAULTS_PG_PORT -c listen_addresses=127.0.0.1 -k $work/pg" start >/dev/null \
+            || { echo "PostgreSQL did not start; its log:" >&2; cat "$work/pg/server.log" >&2; exit 1; } ;;
     pg-stop)
         [ -d "$work/pg" ] && as_postgres "$FAULTS_PGBIN/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null ;;
     redis-start)

@@ -9,8 +9,10 @@ cd "$(dirname "$0")/../.."
 work="$(mktemp -d)"
 chmod 755 "$work"
 export FAULTS_WORK="$work"
-export FAULTS_PG_PORT="${FAULTS_PG_PORT:-55432}"
-export FAULTS_REDIS_PORT="${FAULTS_REDIS_PORT:-56379}"
+# Below the kernel's ephemeral range (32768-60999), where a client connection of the suites just run could
+# still hold the port.
+export FAULTS_PG_PORT="${FAULTS_PG_PORT:-15432}"
+export FAULTS_REDIS_PORT="${FAULTS_REDIS_PORT:-16379}"
 export GATEWAY_PORT="${FAULTS_GATEWAY_PORT:-18080}" AUTH_PORT=18001 RESOURCE_PORT=18002
 export AUTH_WORKER_METRICS_PORT=19101 RESOURCE_WORKER_METRICS_PORT=19102
 export DEV_DIR="$work/dev"
