@@ -21,6 +21,12 @@ max_requests_jitter = max_requests // 10
 # Nothing manages gunicorn through its control socket, and two services on one host would share its path.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The gateway refuses oversized requests with JSON errors (a request line or a header line over its 8 KiB
+# buffers). gunicorn's own limits sat at or below the gateway's (a 4094-byte request line, 100 header fields, an
+# 8190-byte header line) and answered what passed the gateway with an HTML page; these are above it.
+limit_request_line = 8190  # gunicorn's largest; the gateway refuses a longer one
+limit_request_fields = 32768
+limit_request_field_size = 16384
 errorlog = "-"
 
 

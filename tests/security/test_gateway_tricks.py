@@ -155,3 +155,32 @@ def test_an_unsupported_http_version_is_a_json_400():
     status, _headers, answer = raw_request(request_bytes("GET", "/api/healthz", version="HTTP/3.0"))
     assert status == 400
     assert json.loads(answer) == {"detail": "Unsupported HTTP version."}
+
+
+def line_of(length: int) -> str:
+    """A path that makes `GET <path> HTTP/1.0` exactly length bytes long."""
+    prefix = "/api/healthz?q="
+    return prefix + "a" * (length - len("GET  HTTP/1.0") - len(prefix))
+
+
+def header_line_of(length: int) -> str:
+    return "X-Padding: " + "a" * (length - len("X-Padding: ")) + "\r\n"
+
+
+# The services' own limits once sat below the gateway's and answered what passed it with an HTML page.
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        pytest.param(line_of(4095), "", 200, id="request line over gunicorn's default"),
+        pytest.param(line_of(8190), "", 200, id="longest request line the gateway takes"),
+        pytest.param(line_of(8191), "", 414, id="request line one byte longer"),
+        pytest.param("/api/healthz", "".join(f"X-Field-{i}: v\r\n" for i in range(200)), 200, id="200 headers"),
+        pytest.param("/api/healthz", header_line_of(8190), 200, id="longest header line the gateway takes"),
+        pytest.param("/api/healthz", header_line_of(8191), 400, id="header line one byte longer"),
+    ],
+)
+def test_what_the_gateway_lets_through_the_service_answers_and_the_rest_is_a_json_error(path, headers, status):
+    answer, _headers, body = raw_request(request_bytes("GET", path, headers, version="HTTP/1.0"))
+    assert answer == status
+    expected = {200: {"status": "ok"}, 400: {"detail": "Request header too large."}}
+    assert json.loads(body) == expected.get(status, {"detail": "Request URI too long."})
