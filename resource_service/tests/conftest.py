@@ -31,6 +31,24 @@ def bob_api():
 
 
 @pytest.fixture
+def deleted_meanwhile(monkeypatch):
+    """deleted_meanwhile(View, "lookup"): the view's lookup finds its object, which another request then deletes
+    before the view goes on with it."""
+
+    def patch(view_class, lookup_name: str) -> None:
+        lookup = getattr(view_class, lookup_name)
+
+        def lookup_then_deleted(view):
+            found = lookup(view)
+            type(found).objects.filter(pk=found.pk).delete()
+            return found
+
+        monkeypatch.setattr(view_class, lookup_name, lookup_then_deleted)
+
+    return patch
+
+
+@pytest.fixture
 def media(settings, tmp_path):
     """Export files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from resource_service.exports import services
 from resource_service.exports.models import Export
 from resource_service.exports.views import ExportCreateView
-from resource_service.projects.models import Project, Task
+from resource_service.projects.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -82,15 +82,8 @@ def test_a_json_export_holds_the_tasks(alice_api, alice_project, garden_tasks, m
 
 
 @pytest.mark.django_db(transaction=True)  # the foreign key is checked when the request's transaction commits
-def test_an_export_of_a_project_deleted_meanwhile_is_a_404(alice_api, alice_project, monkeypatch):
-    read = ExportCreateView.owned_project
-
-    def read_then_deleted_meanwhile(view):
-        found = read(view)
-        Project.objects.filter(pk=found.pk).delete()
-        return found
-
-    monkeypatch.setattr(ExportCreateView, "owned_project", read_then_deleted_meanwhile)
+def test_an_export_of_a_project_deleted_meanwhile_is_a_404(alice_api, alice_project, deleted_meanwhile):
+    deleted_meanwhile(ExportCreateView, "owned_project")
     response = request_export(alice_api, alice_project)
 
     assert response.status_code == 404

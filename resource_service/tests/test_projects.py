@@ -93,15 +93,8 @@ def test_get_put_patch_delete(alice_api, alice_project):
     assert not Project.objects.exists()
 
 
-def test_a_project_deleted_by_another_request_while_being_updated_is_a_404(alice_api, alice_project, monkeypatch):
-    read = ProjectDetailView.get_object
-
-    def read_then_deleted_meanwhile(view):
-        found = read(view)
-        Project.objects.filter(pk=found.pk).delete()
-        return found
-
-    monkeypatch.setattr(ProjectDetailView, "get_object", read_then_deleted_meanwhile)
+def test_a_project_deleted_meanwhile_is_a_404_for_an_update(alice_api, alice_project, deleted_meanwhile):
+    deleted_meanwhile(ProjectDetailView, "get_object")
     response = alice_api.patch(detail(alice_project.pk), {"name": "Too late"})
 
     assert response.status_code == 404

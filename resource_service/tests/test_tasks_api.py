@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from resource_service.projects.models import Project, Task
+from resource_service.projects.models import Task
 from resource_service.projects.views import TaskDetailView, TaskListView
 
 pytestmark = pytest.mark.django_db
@@ -193,16 +193,9 @@ def test_an_update_moves_updated_at_only(alice_api, alice_tasks):
 
 
 @pytest.mark.parametrize("method", ["put", "patch"])
-def test_a_task_deleted_by_another_request_while_being_updated_is_a_404(alice_api, alice_tasks, monkeypatch, method):
+def test_a_task_deleted_meanwhile_is_a_404_for_an_update(alice_api, alice_tasks, deleted_meanwhile, method):
     task = alice_tasks[0]
-    read = TaskDetailView.get_object
-
-    def read_then_deleted_meanwhile(view):
-        found = read(view)
-        Task.objects.filter(pk=found.pk).delete()
-        return found
-
-    monkeypatch.setattr(TaskDetailView, "get_object", read_then_deleted_meanwhile)
+    deleted_meanwhile(TaskDetailView, "get_object")
     response = getattr(alice_api, method)(task_url(task), {"title": "Too late"})
 
     assert response.status_code == 404
@@ -211,15 +204,8 @@ def test_a_task_deleted_by_another_request_while_being_updated_is_a_404(alice_ap
 
 
 @pytest.mark.django_db(transaction=True)  # the foreign key is checked when the request's transaction commits
-def test_a_task_posted_to_a_project_deleted_meanwhile_is_a_404(alice_api, alice_project, monkeypatch):
-    read = TaskListView.owned_project
-
-    def read_then_deleted_meanwhile(view):
-        found = read(view)
-        Project.objects.filter(pk=found.pk).delete()
-        return found
-
-    monkeypatch.setattr(TaskListView, "owned_project", read_then_deleted_meanwhile)
+def test_a_task_posted_to_a_project_deleted_meanwhile_is_a_404(alice_api, alice_project, deleted_meanwhile):
+    deleted_meanwhile(TaskListView, "owned_project")
     response = alice_api.post(tasks_url(alice_project), {"title": "Too late"})
 
     assert response.status_code == 404
