@@ -1,4 +1,5 @@
-"""Errors as JSON: one 401 body, Django's error views, and unreachable dependencies as a 503."""
+"""Errors as JSON: one 401 body, Django's error views, an object deleted meanwhile as a 404, and unreachable
+dependencies as a 503."""
 
 import logging
 

@@ -28,9 +28,10 @@ class SearchFilter(filters.SearchFilter):
 
 
 class OrderingFilter(filters.OrderingFilter):
-    """DRF's ordering, with public names mapped to the annotations that implement them. The view's default
-    ordering (unique: it ends with the id) follows the requested one to break its ties, so that pages of an
-    ordering by a repeated value neither overlap nor skip rows."""
+    """DRF's ordering, with public names mapped to the columns that implement them (the view's ordering_map:
+    `priority` orders by the stored rank). The view's default ordering (unique: it ends with the id) follows the
+    requested one to break its ties, so that pages of an ordering by a repeated value neither overlap nor skip
+    rows."""
 
     def get_ordering(self, request, queryset, view):
         requested = super().get_ordering(request, queryset, view) or []
