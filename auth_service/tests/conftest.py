@@ -1,11 +1,22 @@
+import os
+
 import pytest
 import redis
 from django.conf import settings as django_settings
+from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
 from auth_service.accounts.models import User
 
 PASSWORD = "correct horse battery staple"
+
+# The property tests run in the test's database transaction and share its fixtures; each example builds what it
+# needs. HYPOTHESIS_PROFILE=long searches much further (make fuzz).
+settings.register_profile(
+    "default", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile("long", settings.get_profile("default"), max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

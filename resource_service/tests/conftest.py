@@ -1,9 +1,19 @@
+import os
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
 from tests.signing import token_for
+
+# The property tests run in the test's database transaction and share its fixtures; each example builds what it
+# needs. HYPOTHESIS_PROFILE=long searches much further (make fuzz).
+settings.register_profile(
+    "default", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile("long", settings.get_profile("default"), max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ALICE = str(uuid.uuid4())
 BOB = str(uuid.uuid4())

@@ -39,11 +39,47 @@ def test_the_control_a_well_formed_token_of_the_stacks_key_opens_the_victims_dat
         {"iat": NOW + 600, "exp": NOW + 900},
         {"exp": "tomorrow"},
         {"iat": "now"},
+        {"exp": str(NOW + 300)},
+        {"exp": 10**20},
+        {"exp": 1e300},
+        {"exp": True},
+        {"iat": str(NOW)},
+        {"iat": True},
+        {"nbf": str(NOW)},
     ],
-    ids=["expired", "nbf-in-the-future", "iat-in-the-future", "exp-not-a-number", "iat-not-a-number"],
+    ids=[
+        "expired",
+        "nbf-in-the-future",
+        "iat-in-the-future",
+        "exp-not-a-number",
+        "iat-not-a-number",
+        "exp-a-numeric-string",
+        "exp-beyond-any-date",
+        "exp-1e300",
+        "exp-a-boolean",
+        "iat-a-numeric-string",
+        "iat-a-boolean",
+        "nbf-a-numeric-string",
+    ],
 )
 def test_time_claims_out_of_range_are_refused(victim, sign_for_victim, overrides):
     assert_refused(sign_for_victim(**overrides), victim)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"exp": str(NOW + 3600)}, {"exp": 10**20}, {"exp": 1e300}, {"exp": True}, {"iat": "now"}, {"jti": {"x": 1}}],
+    ids=["exp-a-numeric-string", "exp-beyond-any-date", "exp-1e300", "exp-a-boolean", "iat-a-string", "jti-an-object"],
+)
+def test_a_refresh_token_with_a_claim_of_the_wrong_type_is_refused_by_refresh_and_logout(
+    victim, sign_like_the_stack, overrides
+):
+    forged = sign_like_the_stack(victim.tokens["refresh"], **overrides)
+    for path in ("/auth/token/refresh/", "/auth/logout/"):
+        response = Gateway().post(path, json={"refresh": forged})
+        assert response.status_code == 401, (path, response.text)
+    # The login is untouched: its own refresh token still works.
+    assert Gateway().post("/auth/token/refresh/", json={"refresh": victim.tokens["refresh"]}).status_code == 200
 
 
 @pytest.mark.parametrize("claim", ["exp", "iat", "jti", "sub", "iss", "aud", "token_type"])
@@ -104,3 +140,11 @@ def test_a_token_for_a_user_that_does_not_exist_opens_nothing(victim, sign_for_v
     assert stranger.get("/api/projects/").json()["count"] == 0
     assert stranger.delete(f"/api/projects/{victim.project['id']}/").status_code == 404
     victim.assert_untouched()
+
+
+def test_a_string_iat_of_a_user_with_a_revocation_time_is_refused(attacker, sign_like_the_stack):
+    tokens = attacker.login()
+    assert Gateway(tokens["access"]).post("/auth/logout-all/").status_code == 204
+    forged = sign_like_the_stack(tokens["access"], iat=str(int(time.time()) + 5))
+    response = Gateway(forged).get("/api/projects/")
+    assert response.status_code == 401, response.text

@@ -7,10 +7,11 @@ import jwt
 from django.conf import settings
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenBackendExpiredToken
 
-from auth_service.tokens import keys
+from auth_service.tokens import claims, keys
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "iss", "aud"]
+_decoder = claims.TypedPyJWT()
 
 
 class RS256Backend:
@@ -26,11 +27,12 @@ class RS256Backend:
 
     def decode(self, token: str | bytes, verify: bool = True) -> dict[str, Any]:
         try:
-            kid = jwt.get_unverified_header(token).get("kid")
-            public_key = keys.verification_keys().get(kid) if isinstance(kid, str) else None
+            header = jwt.get_unverified_header(token)
+            claims.check_header(header)
+            public_key = keys.verification_keys().get(header["kid"])
             if public_key is None:
                 raise TokenBackendError("Token is invalid")
-            return jwt.decode(
+            return _decoder.decode(
                 token,
                 public_key,
                 algorithms=[ALGORITHM],

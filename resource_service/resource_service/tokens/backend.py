@@ -8,10 +8,11 @@ from django.conf import settings
 from rest_framework_simplejwt import tokens
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenBackendExpiredToken
 
-from resource_service.tokens import keys
+from resource_service.tokens import claims, keys
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "iss", "aud"]
+_decoder = claims.TypedPyJWT()
 
 
 class VerifyingBackend:
@@ -25,11 +26,12 @@ class VerifyingBackend:
 
     def decode(self, token: str | bytes, verify: bool = True) -> dict[str, Any]:
         try:
-            kid = jwt.get_unverified_header(token).get("kid")
-            public_key = keys.verification_key(kid) if isinstance(kid, str) else None
+            header = jwt.get_unverified_header(token)
+            claims.check_header(header)
+            public_key = keys.verification_key(header["kid"])
             if public_key is None:
                 raise TokenBackendError("Token is invalid")
-            return jwt.decode(
+            return _decoder.decode(
                 token,
                 public_key,
                 algorithms=[ALGORITHM],

@@ -1,0 +1,61 @@
+"""The JSON types a token's header and claims must have (RFC 7515, RFC 7519), beyond what PyJWT checks.
+
+PyJWT compares `alg`, `iss` and `aud` and checks the times, but reads a NumericDate with `int()`, so it lets
+through a numeric string, a boolean or a number too large for a date; those then fail wherever the claim is
+used, or pass as a time they are not. Here every claim that the services read must have its own JSON type, and
+a time a sane value, before PyJWT looks at it.
+"""
+
+import jwt
+
+# 9999-01-01T00:00:00Z: later times do not fit a datetime once leeway or rounding is added.
+LATEST_NUMERIC_DATE = 253_370_764_800
+# The header fields that would name a key other than the `kid` of a trusted key; none is ever followed.
+KEY_SOURCE_FIELDS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256"})
+MAX_STRING_LENGTH = 1024
+
+
+class InvalidClaims(jwt.InvalidTokenError):
+    """A header field or claim has the wrong JSON type or an impossible value."""
+
+
+def _is_numeric_date(value: object) -> bool:
+    # bool is an int in Python but not a number in JSON; NaN and the infinities fail the comparisons.
+    return type(value) in (int, float) and 0 <= value <= LATEST_NUMERIC_DATE
+
+
+def _is_string(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_STRING_LENGTH and value.isprintable()
+
+
+def check_header(header: dict) -> None:
+    """`kid` a string, `typ` (if any) "JWT", no key source, no critical extension, no nested token."""
+    if not _is_string(header.get("kid")):
+        raise InvalidClaims("kid")
+    if "typ" in header and not (isinstance(header["typ"], str) and header["typ"].upper() == "JWT"):
+        raise InvalidClaims("typ")
+    refused = KEY_SOURCE_FIELDS.union({"crit", "cty"}).intersection(header)
+    if refused:
+        raise InvalidClaims(", ".join(sorted(refused)))
+
+
+def check_claims(claims: dict) -> None:
+    """Times as NumericDates in range, and the string claims as non-empty printable strings."""
+    for name in ("exp", "iat", "nbf"):
+        if name in claims and not _is_numeric_date(claims[name]):
+            raise InvalidClaims(name)
+    for name in ("iss", "sub", "jti", "token_type", "sid"):
+        if name in claims and not _is_string(claims[name]):
+            raise InvalidClaims(name)
+    audience = claims.get("aud")
+    if not (_is_string(audience) or (isinstance(audience, list) and audience and all(map(_is_string, audience)))):
+        raise InvalidClaims("aud")
+
+
+class TypedPyJWT(jwt.PyJWT):
+    """PyJWT, checking the types of the claims once the signature is verified and before it validates them."""
+
+    def _decode_payload(self, decoded: dict) -> dict:
+        payload = super()._decode_payload(decoded)
+        check_claims(payload)
+        return payload
