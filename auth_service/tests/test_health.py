@@ -46,20 +46,3 @@ def test_django_errors_are_json(client):
     bad_host = client.get("/auth/healthz", HTTP_HOST="evil.example")
     assert bad_host.status_code == 400
     assert bad_host.json() == {"detail": "Bad request."}
-
-
-@pytest.mark.django_db
-def test_an_unreachable_database_is_a_json_503(client, monkeypatch):
-    from django.db import OperationalError
-
-    from auth_service.accounts import services
-
-    def down(**kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(services, "user_register", down)
-    response = client.post(
-        "/auth/register/", {"email": "x@example.com", "password": "a long passphrase"}, content_type="application/json"
-    )
-    assert response.status_code == 503
-    assert response.json() == {"detail": "Service temporarily unavailable."}

@@ -1,6 +1,11 @@
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from auth_service.accounts.models import User
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from auth_service.accounts.models import User, UserManager
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +31,37 @@ def test_a_duplicate_email_is_refused_whatever_its_case(api, alice):
     assert response.status_code == 400
     assert "email" in response.json()
     assert User.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_of_one_email_answer_as_sequential_ones(monkeypatch):
+    """Each request finds the address free, then all insert at once: one account, one 201, and for every other
+    request the 400 a later registration gets."""
+    emails = ["dave@example.com", "Dave@example.com", "DAVE@EXAMPLE.COM", "dave@EXAMPLE.com"]
+    all_checked = threading.Barrier(len(emails), timeout=10)
+    create_user = UserManager.create_user
+
+    def create_user_once_all_checked(self, *args, **kwargs):
+        all_checked.wait()
+        return create_user(self, *args, **kwargs)
+
+    monkeypatch.setattr(UserManager, "create_user", create_user_once_all_checked)
+
+    def register(email: str) -> tuple[int, dict]:
+        try:
+            response = APIClient().post(URL, {"email": email, "password": "a long enough passphrase"}, format="json")
+            return response.status_code, response.json()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(emails)) as pool:
+        answers = list(pool.map(register, emails))
+
+    assert sorted(status for status, _ in answers) == [201, 400, 400, 400]
+    assert [body for status, body in answers if status == 400] == [
+        {"email": ["An account with this email already exists."]}
+    ] * 3
+    assert User.objects.filter(email="dave@example.com").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -49,22 +49,6 @@ def test_docs_and_schema_are_served(client):
     assert "Bearer" in schema.json()["securityDefinitions"]
 
 
-@pytest.mark.django_db
-def test_an_unreachable_database_is_a_json_503(alice_api, monkeypatch):
-    from django.db import OperationalError
-
-    from resource_service.projects import selectors
-
-    def down(**kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(selectors, "project_list", down)
-    response = alice_api.get("/api/projects/")
-    assert response.status_code == 503
-    assert response.json() == {"detail": "Service temporarily unavailable."}
-    assert response["Retry-After"] == "5"
-
-
 def test_django_errors_are_json(client):
     assert client.get("/api/no-such-page/").json() == {"detail": "Not found."}
     bad_host = client.get("/api/healthz", HTTP_HOST="evil.example")

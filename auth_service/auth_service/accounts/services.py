@@ -4,7 +4,7 @@ import logging
 import uuid
 
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
@@ -34,12 +34,18 @@ class InvalidResetToken(Exception):
 def user_register(*, email: str, password: str, display_name: str = "") -> User:
     """Create an active account and send it a welcome email; the email is compared case-insensitively."""
     email = User.objects.normalize_email(email).lower()
-    with transaction.atomic():
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTaken(email)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, display_name=display_name)
+            user_id = str(user.pk)
+            transaction.on_commit(lambda: tasks.send_welcome_email.delay(user_id))
+    except IntegrityError:
+        # A concurrent registration of the same address committed first (the unique index saw both).
         if User.objects.filter(email__iexact=email).exists():
-            raise EmailTaken(email)
-        user = User.objects.create_user(email=email, password=password, display_name=display_name)
-        user_id = str(user.pk)
-        transaction.on_commit(lambda: tasks.send_welcome_email.delay(user_id))
+            raise EmailTaken(email) from None
+        raise
     return user
 
 

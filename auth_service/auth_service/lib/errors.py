@@ -2,10 +2,12 @@
 
 import logging
 
+import psycopg2
 import redis
 from django.db import DatabaseError
 from django.http import JsonResponse
 from kombu.exceptions import OperationalError as KombuOperationalError
+from psycopg2 import errors as pg
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -49,8 +51,38 @@ def server_error(request) -> JsonResponse:
     return _json_error(500, "Internal server error.")
 
 
+# PostgreSQL's answers that mean it is not there for us: a connection failure, the server shutting down or
+# starting up, no connection slot left, or a statement cancelled by its timeout.
+_DATABASE_UNREACHABLE = (
+    pg.ConnectionException,
+    pg.AdminShutdown,
+    pg.CrashShutdown,
+    pg.CannotConnectNow,
+    pg.TooManyConnections,
+    pg.QueryCanceled,
+)
+
+
+def dependency_unreachable(exception: BaseException) -> bool:
+    """Whether the database or Redis refused the connection, timed out or dropped it.
+
+    Any other error of theirs (a constraint, a deadlock, a bad query) is a bug or a race that the code must answer
+    itself; it is not passed off as the dependency's fault.
+    """
+    if isinstance(exception, redis.ConnectionError | redis.TimeoutError | KombuOperationalError):
+        return True
+    cause = exception.__cause__
+    if not isinstance(exception, DatabaseError) or cause is None:
+        return False
+    # psycopg2's own OperationalError and InterfaceError, not a subclass: the client lost or never had the
+    # connection, so the server sent no error code.
+    return type(cause) in (psycopg2.OperationalError, psycopg2.InterfaceError) or isinstance(
+        cause, _DATABASE_UNREACHABLE
+    )
+
+
 class DependencyErrorMiddleware:
-    """An unreachable database or Redis is a 503 with Retry-After, not a 500 with a traceback."""
+    """A database or Redis that cannot be reached is a 503 with Retry-After, not a 500 with a traceback."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -59,9 +91,10 @@ class DependencyErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DatabaseError | redis.RedisError | KombuOperationalError):
-            logger.error("dependency unavailable", exc_info=exception)
-            response = _json_error(503, "Service temporarily unavailable.")
-            response["Retry-After"] = "5"
-            return response
-        return None
+        if not dependency_unreachable(exception):
+            return None
+        # An outage, not a bug: one line naming it, without a traceback.
+        logger.error("dependency unavailable", extra={"error": f"{type(exception).__name__}: {exception}"})
+        response = _json_error(503, "Service temporarily unavailable.")
+        response["Retry-After"] = "5"
+        return response

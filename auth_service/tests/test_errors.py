@@ -1,0 +1,117 @@
+"""A 503 means a dependency cannot be reached; any other database error is a bug, answered as a 500 with the
+usual body and logged with its traceback, never passed off as an outage."""
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.utils import DatabaseError, DatabaseErrorWrapper
+from psycopg2 import errors as pg
+
+from auth_service.accounts import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _side_connection():
+    database = settings.DATABASES["default"]
+    return psycopg2.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname="postgres", connect_timeout=2
+    )
+
+
+def refused() -> psycopg2.Error:
+    try:
+        psycopg2.connect(host="127.0.0.1", port=1, dbname="x", connect_timeout=1)
+    except psycopg2.Error as exc:
+        return exc
+    raise AssertionError("port 1 accepted a connection")
+
+
+def terminated() -> psycopg2.Error:
+    victim, killer = _side_connection(), _side_connection()
+    with killer.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [victim.get_backend_pid()])
+    killer.close()
+    try:
+        with victim.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except psycopg2.Error as exc:
+        return exc
+    finally:
+        victim.close()
+    raise AssertionError("a terminated connection still answered")
+
+
+def timed_out() -> psycopg2.Error:
+    side = _side_connection()
+    try:
+        with side.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(1)")
+    except psycopg2.Error as exc:
+        return exc
+    finally:
+        side.close()
+    raise AssertionError("the statement outlived its timeout")
+
+
+def division_by_zero() -> psycopg2.Error:
+    side = _side_connection()
+    try:
+        with side.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+    except psycopg2.Error as exc:
+        return exc
+    finally:
+        side.close()
+    raise AssertionError("1 / 0 answered")
+
+
+def failing_with(monkeypatch, cause: BaseException) -> None:
+    """Registration fails with what Django raises for this error of the driver (or this error itself)."""
+
+    def fail(**kwargs):
+        if not isinstance(cause, psycopg2.Error):
+            raise cause
+        with DatabaseErrorWrapper(connection):
+            raise cause
+
+    monkeypatch.setattr(services, "user_register", fail)
+
+
+def register(api):
+    return api.post("/auth/register/", {"email": "x@example.com", "password": "a long passphrase"}, format="json")
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [refused, terminated, timed_out, lambda: pg.TooManyConnections("too many clients"), lambda: pg.CannotConnectNow()],
+    ids=["refused", "terminated", "statement-timeout", "too-many-connections", "starting-up"],
+)
+def test_a_database_that_cannot_be_reached_is_a_json_503(api, monkeypatch, cause):
+    failing_with(monkeypatch, cause())
+    response = register(api)
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Service temporarily unavailable."}
+    assert response["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        division_by_zero,
+        lambda: pg.DeadlockDetected("deadlock detected"),
+        lambda: pg.UniqueViolation("duplicate key value"),
+        lambda: pg.SerializationFailure("could not serialize access"),
+        lambda: DatabaseError("Save with update_fields did not affect any rows."),
+    ],
+    ids=["division-by-zero", "deadlock", "unique-violation", "serialization-failure", "django-own"],
+)
+def test_any_other_database_error_is_a_500_with_its_traceback_logged(api, monkeypatch, caplog, cause):
+    failing_with(monkeypatch, cause())
+    api.raise_request_exception = False
+    response = register(api)
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error."}
+    assert [record.exc_info is not None for record in caplog.records if record.levelname == "ERROR"] == [True]
