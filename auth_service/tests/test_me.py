@@ -71,6 +71,32 @@ def test_delete_deactivates_revokes_and_queues_the_data_deletion(
     assert str(alice.pk) in message["headers"]["argsrepr"]
 
 
+def test_a_deletion_the_broker_cannot_take_is_a_503_and_leaves_the_account_to_delete_again(
+    alice_api, alice, broker, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from auth_service.celery import app
+
+    send_task = app.send_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(app, "send_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json")
+    assert response.status_code == 503
+    alice.refresh_from_db()
+    assert alice.is_active
+    assert broker.get(f"revoked-before:{alice.pk}") is None
+
+    monkeypatch.setattr(app, "send_task", send_task)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json").status_code == 204
+    assert json.loads(broker.lpop("resource"))["headers"]["task"] == "resource.delete_user_data"
+
+
 def test_delete_of_one_user_leaves_the_others_alone(api, alice_api, bob, broker):
     alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json")
     assert User.objects.get(pk=bob.pk).is_active

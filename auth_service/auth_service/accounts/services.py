@@ -104,8 +104,13 @@ def user_deactivate(*, user: User) -> None:
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Deactivate the account, revoke its tokens, and have the resource service delete its data."""
+    """Deactivate the account, revoke its tokens, and have the resource service delete its data.
+
+    The deletion message is sent before the deactivation commits, not after: if the broker cannot take it, the
+    account stays as it was and the caller can try again, instead of an inactive account whose data is never
+    deleted. (The resource worker reads nothing of this database, so it cannot run ahead of the commit.)
+    """
     user_deactivate(user=user)
     user_id = str(user.pk)
-    transaction.on_commit(lambda: celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id], queue="resource"))
+    celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id], queue="resource")
     logger.info("account deleted", extra={"user_id": user_id})

@@ -18,6 +18,7 @@ from django.utils import timezone
 from resource_service.exports.models import Export
 from resource_service.lib.transactions import referring_to
 from resource_service.projects.models import Project, Task
+from resource_service.projects.owners import owner_write_begin
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,11 @@ MAX_ATTEMPTS = 3
 
 def export_request(*, project: Project, format: str) -> Export:
     """Record a pending export and queue its run once the record is committed; Project.DoesNotExist if another
-    request deleted the project meanwhile."""
+    request deleted the project meanwhile, OwnerDeleted if the owner's account was deleted."""
     from resource_service.exports.tasks import run_export
 
     with referring_to(project):
+        owner_write_begin(owner_id=project.owner_id)
         export = Export.objects.create(owner_id=project.owner_id, project=project, format=format)
         export_id = str(export.pk)
         transaction.on_commit(lambda: run_export.delay(export_id))
@@ -72,11 +74,14 @@ def _claim(export_id: uuid.UUID | str) -> Export | None:
         return export
 
 
-def _finish(export: Export, status: str, *, error: str = "") -> None:
-    export.status = status
-    export.error = error[:500]
-    export.finished_at = timezone.now()
-    export.save(update_fields=["status", "error", "finished_at", "file"])
+def _finish(export: Export, status: str, *, error: str = "") -> bool:
+    """Record how the export ended; False if it was deleted meanwhile (with its project, or its owner's data)."""
+    fields = {"status": status, "error": error[:500], "finished_at": timezone.now(), "file": export.file.name or ""}
+    return bool(Export.objects.filter(pk=export.pk).update(**fields))
+
+
+def _file_names(export_id: uuid.UUID | str) -> list[str]:
+    return [f"exports/{export_id}.{format}" for format in Export.Format.values]
 
 
 def export_run(*, export_id: uuid.UUID | str) -> None:
@@ -87,6 +92,10 @@ def export_run(*, export_id: uuid.UUID | str) -> None:
     """
     export = _claim(export_id)
     if export is None:
+        if not Export.objects.filter(pk=export_id).exists():
+            # Deleted, perhaps after a lost worker wrote its file: nothing may keep that file.
+            for name in _file_names(export_id):
+                default_storage.delete(name)
         return
     try:
         content = render_tasks(project=export.project, format=export.format)
@@ -98,13 +107,17 @@ def export_run(*, export_id: uuid.UUID | str) -> None:
         logger.exception("export failed", extra={"export_id": str(export.pk)})
         _finish(export, Export.Status.FAILED, error=f"The export could not be written ({type(exc).__name__}).")
         return
-    _finish(export, Export.Status.DONE)
+    if not _finish(export, Export.Status.DONE):
+        # Deleted while it ran, after the deletion had looked for its file: the file goes here.
+        default_storage.delete(export.file.name)
+        return
     logger.info("export done", extra={"export_id": str(export.pk), "bytes": len(content)})
 
 
 def export_files_delete(*, exports: QuerySet[Export]) -> None:
-    """Delete the files of these exports once the surrounding transaction commits."""
-    names = [name for name in exports.exclude(file="").values_list("file", flat=True)]
+    """Delete the files of these exports once the surrounding transaction commits. The rows are locked, so that an
+    export finishing meanwhile either records its file before this reads it or finds its row gone."""
+    names = [name for name in exports.select_for_update().exclude(file="").values_list("file", flat=True)]
 
     def delete_files() -> None:
         for name in names:

@@ -10,13 +10,16 @@ from resource_service.exports.models import Export
 from resource_service.exports.services import export_files_delete
 from resource_service.lib.transactions import referring_to
 from resource_service.projects.models import Project, Task
+from resource_service.projects.owners import owner_purge_begin, owner_write_begin
 
 logger = logging.getLogger(__name__)
 
 
 def project_create(*, owner_id: uuid.UUID | str, **fields) -> Project:
-    """Create a project owned by owner_id."""
-    return Project.objects.create(owner_id=owner_id, **fields)
+    """Create a project owned by owner_id; OwnerDeleted if the owner's account was deleted."""
+    with transaction.atomic():
+        owner_write_begin(owner_id=owner_id)
+        return Project.objects.create(owner_id=owner_id, **fields)
 
 
 def _update(instance, fields: dict):
@@ -43,8 +46,10 @@ def project_delete(*, project: Project) -> None:
 
 
 def task_create(*, project: Project, **fields) -> Task:
-    """Create a task in a project; Project.DoesNotExist if another request deleted the project meanwhile."""
+    """Create a task in a project; Project.DoesNotExist if another request deleted the project meanwhile,
+    OwnerDeleted if the owner's account was deleted."""
     with referring_to(project):
+        owner_write_begin(owner_id=project.owner_id)
         return Task.objects.create(project=project, **fields)
 
 
@@ -54,8 +59,10 @@ def task_update(*, task: Task, **fields) -> Task:
 
 
 def user_data_delete(*, owner_id: uuid.UUID | str) -> int:
-    """Delete everything the user owns, export files included; running it twice is harmless."""
+    """Delete everything the user owns, export files included, and refuse any later write for the user (see
+    projects/owners.py); running it twice is harmless."""
     with transaction.atomic():
+        owner_purge_begin(owner_id=owner_id)
         export_files_delete(exports=Export.objects.filter(owner_id=owner_id))
         deleted, _ = Project.objects.filter(owner_id=owner_id).delete()
         Export.objects.filter(owner_id=owner_id).delete()
