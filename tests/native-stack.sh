@@ -4,8 +4,11 @@
 stack=""
 
 ready() {
-    for path in /healthz /auth/readyz /api/readyz; do
-        curl -fsS -o /dev/null "$BLACKBOX_BASE_URL$path" 2>/dev/null || return 1
+    # The services on their own ports first: asked through the gateway before they listen, the gateway would
+    # answer 502s, which the log check counts as failures.
+    for url in "http://127.0.0.1:${AUTH_PORT:-8001}/auth/readyz" "http://127.0.0.1:${RESOURCE_PORT:-8002}/api/readyz" \
+        "$BLACKBOX_BASE_URL/healthz" "$BLACKBOX_BASE_URL/auth/readyz" "$BLACKBOX_BASE_URL/api/readyz"; do
+        curl -fsS -o /dev/null "$url" 2>/dev/null || return 1
     done
 }
 

@@ -176,7 +176,10 @@ SWAGGER_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "resource_service.lib.requests.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "resource_service.lib.requests.RequestIdFilter"},
+        "suspicious_request": {"()": "resource_service.lib.requests.SuspiciousRequestFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -189,7 +192,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "suspicious_request"],
         }
     },
     "root": {"handlers": ["stdout"], "level": envstr("LOG_LEVEL", "INFO")},

@@ -54,3 +54,23 @@ def test_django_errors_are_json(client):
     bad_host = client.get("/api/healthz", HTTP_HOST="evil.example")
     assert bad_host.status_code == 400
     assert bad_host.json() == {"detail": "Bad request."}
+
+
+def test_a_refused_host_is_logged_as_a_warning_without_a_traceback(client):
+    """Errors with a traceback are kept for bugs: the log check of the black-box runs fails on any."""
+    import io
+    import json
+    import logging
+
+    from pythonjsonlogger.json import JsonFormatter
+
+    handler = next(h for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter))
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        assert client.get("/api/healthz", HTTP_HOST="evil.example").status_code == 400
+    finally:
+        handler.setStream(previous)
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    refused = [record for record in records if record["logger"] == "django.security.DisallowedHost"]
+    assert [(record["level"], "exc_info" in record) for record in refused] == [("WARNING", False)]

@@ -31,6 +31,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class SuspiciousRequestFilter(logging.Filter):
+    """Django logs a request it refuses as suspicious (a foreign Host, say) as an error with a traceback. The
+    client's mistake is answered with a 400 and is no error of the service: it is logged as a warning, without
+    the traceback, so that an error line with a traceback always means a bug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security.") and record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class RequestLogMiddleware:
     """Tags the request with its id, echoes it, and logs one line when the response is ready."""
 
