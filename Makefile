@@ -107,7 +107,9 @@ REGION ?= eu-west-1
 infra-plan: test-infra ## Validate the templates and print the commands that deploy ENV (to REGION)
 	@infra/plan.sh "$(ENV)" "$(REGION)"
 
-fuzz: ## A long schemathesis run against both services on the native stack (FUZZ_MAX_EXAMPLES, FUZZ_MAX_TIME)
+fuzz: ## Long runs: both services' property tests, and schemathesis on the native stack (FUZZ_MAX_EXAMPLES, FUZZ_MAX_TIME)
+	cd auth_service && HYPOTHESIS_PROFILE=long .venv/bin/pytest -q -m hypothesis
+	cd resource_service && HYPOTHESIS_PROFILE=long .venv/bin/pytest -q -m hypothesis
 	FUZZ_MAX_EXAMPLES="$${FUZZ_MAX_EXAMPLES:-500}" FUZZ_MAX_TIME="$${FUZZ_MAX_TIME:-600}" tests/run-native.sh -k fuzz
 
 bench: ## Load through the gateway, reported as ratios to a trivial view (needs wrk); writes docs/benchmarks.md

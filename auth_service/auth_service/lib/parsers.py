@@ -15,9 +15,7 @@ from rest_framework.exceptions import ParseError
 def _unique_names(pairs: list[tuple[str, object]]) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
-        names = [name for name, _ in pairs]
-        duplicate = next(name for name in names if names.count(name) > 1)
-        raise ValueError(f"the name {json.dumps(duplicate)} is used twice in one object")
+        raise ValueError("a name is used twice in one object")
     return result
 
 
