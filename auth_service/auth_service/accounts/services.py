@@ -3,7 +3,9 @@
 import logging
 import uuid
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -11,6 +13,7 @@ from django.utils.http import urlsafe_base64_decode
 from auth_service.accounts import tasks
 from auth_service.accounts.models import User
 from auth_service.celery import app as celery_app
+from auth_service.lib.errors import InvalidInput
 from auth_service.tokens.models import TokenFamily
 from auth_service.tokens.services import user_sessions_revoke
 
@@ -19,23 +22,38 @@ logger = logging.getLogger(__name__)
 DELETE_USER_DATA_TASK = "resource.delete_user_data"
 
 
-class EmailTaken(Exception):
+class EmailTaken(InvalidInput):
     """Another account already uses this email address."""
 
+    field = "email"
+    message = "An account with this email already exists."
 
-class WrongPassword(Exception):
-    """The current password given does not match."""
+
+class WrongPassword(InvalidInput):
+    """The current password given to confirm an operation does not match; `field` names the input."""
+
+    field = "password"
+    message = "The password is not correct."
 
 
-class InvalidResetToken(Exception):
+class InvalidResetToken(InvalidInput):
     """The reset link is malformed, used, or expired."""
+
+    field = "token"
+    message = "The reset link is invalid or has expired."
+
+
+class WeakPassword(InvalidInput):
+    """A new password that Django's password validators refuse; the messages say why."""
+
+    field = "new_password"
 
 
 def user_register(*, email: str, password: str, display_name: str = "") -> User:
     """Create an active account and send it a welcome email; the email is compared case-insensitively."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise EmailTaken(email)
+        raise EmailTaken
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, display_name=display_name)
@@ -44,7 +62,7 @@ def user_register(*, email: str, password: str, display_name: str = "") -> User:
     except IntegrityError:
         # A concurrent registration of the same address committed first (the unique index saw both).
         if User.objects.filter(email__iexact=email).exists():
-            raise EmailTaken(email) from None
+            raise EmailTaken from None
         raise
     return user
 
@@ -60,7 +78,7 @@ def user_update(*, user: User, display_name: str) -> User:
 def user_password_change(*, user: User, old_password: str, new_password: str, keep_family_id: str | None) -> None:
     """Set a new password (already validated) and end every other login of the user."""
     if not user.check_password(old_password):
-        raise WrongPassword
+        raise WrongPassword(field="old_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_CHANGE, keep_family_id=keep_family_id)
@@ -74,7 +92,7 @@ def password_reset_request(*, email: str) -> None:
         transaction.on_commit(lambda: tasks.send_password_reset_email.delay(user_id))
 
 
-def password_reset_user(*, uid: str, token: str) -> User:
+def _password_reset_user(*, uid: str, token: str) -> User:
     """The active user a reset link is for, if the link is still good."""
     try:
         user_id = uuid.UUID(force_str(urlsafe_base64_decode(uid)))
@@ -87,8 +105,13 @@ def password_reset_user(*, uid: str, token: str) -> User:
 
 
 @transaction.atomic
-def password_reset_confirm(*, user: User, new_password: str) -> None:
-    """Set the new password (already validated); the link dies with the old password, and so do all logins."""
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
+    """Set a new password through a reset link; the link dies with the old password, and so do all logins."""
+    user = _password_reset_user(uid=uid, token=token)
+    try:
+        password_validation.validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise WeakPassword(*exc.messages) from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_RESET)
@@ -103,13 +126,16 @@ def user_deactivate(*, user: User) -> None:
 
 
 @transaction.atomic
-def user_delete(*, user: User) -> None:
-    """Deactivate the account, revoke its tokens, and have the resource service delete its data.
+def user_delete(*, user: User, password: str) -> None:
+    """With the account's password: deactivate the account, revoke its tokens, and have the resource service
+    delete its data.
 
     The deletion message is sent before the deactivation commits, not after: if the broker cannot take it, the
     account stays as it was and the caller can try again, instead of an inactive account whose data is never
     deleted. (The resource worker reads nothing of this database, so it cannot run ahead of the commit.)
     """
+    if not user.check_password(password):
+        raise WrongPassword
     user_deactivate(user=user)
     user_id = str(user.pk)
     celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id], queue="resource")

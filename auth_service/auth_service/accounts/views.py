@@ -2,7 +2,7 @@
 
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +17,6 @@ from auth_service.accounts.serializers import (
     RegisterSerializer,
     UserSerializer,
     UserUpdateSerializer,
-    validate_new_password,
 )
 from auth_service.lib.throttling import AddressRateThrottle
 
@@ -49,10 +48,7 @@ class RegisterView(APIView):
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user = services.user_register(**serializer.validated_data)
-        except services.EmailTaken:
-            return Response({"email": ["An account with this email already exists."]}, status=400)
+        user = services.user_register(**serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -75,9 +71,7 @@ class MeView(APIView):
     def delete(self, request: Request) -> Response:
         serializer = PasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not request.user.check_password(serializer.validated_data["password"]):
-            return Response({"password": ["The password is not correct."]}, status=status.HTTP_400_BAD_REQUEST)
-        services.user_delete(user=request.user)
+        services.user_delete(user=request.user, password=serializer.validated_data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -89,12 +83,9 @@ class PasswordChangeView(APIView):
     def post(self, request: Request) -> Response:
         serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
-        try:
-            services.user_password_change(
-                user=request.user, **serializer.validated_data, keep_family_id=request.auth.get("sid")
-            )
-        except services.WrongPassword:
-            return Response({"old_password": ["The password is not correct."]}, status=400)
+        services.user_password_change(
+            user=request.user, **serializer.validated_data, keep_family_id=request.auth.get("sid")
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -130,15 +121,5 @@ class PasswordResetConfirmView(APIView):
     def post(self, request: Request) -> Response:
         serializer = PasswordResetConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user = services.password_reset_user(
-                uid=serializer.validated_data["uid"], token=serializer.validated_data["token"]
-            )
-        except services.InvalidResetToken:
-            return Response({"token": ["The reset link is invalid or has expired."]}, status=400)
-        try:
-            validate_new_password(serializer.validated_data["new_password"], user)
-        except serializers.ValidationError as exc:
-            return Response({"new_password": exc.detail}, status=400)
-        services.password_reset_confirm(user=user, new_password=serializer.validated_data["new_password"])
+        services.password_reset_confirm(**serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,6 +14,7 @@ from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
 from auth_service.accounts.models import User
 from auth_service.lib import metrics
+from auth_service.lib.errors import CredentialsRefused, TooManyAttempts
 from auth_service.tokens import lockout, revocation
 from auth_service.tokens.classes import AccessToken, RefreshToken
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
@@ -21,20 +22,23 @@ from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFami
 logger = logging.getLogger(__name__)
 
 
-class InvalidCredentials(Exception):
+class InvalidCredentials(CredentialsRefused):
     """Unknown email, wrong password or inactive account: deliberately not told apart."""
 
+    message = "No active account found with the given credentials"
 
-class AccountLocked(Exception):
+
+class AccountLocked(TooManyAttempts):
     """Too many failed logins for this account; `retry_after` seconds remain."""
 
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+    message = "Too many failed logins; try again later."
 
 
-class InvalidRefreshToken(Exception):
+class InvalidRefreshToken(CredentialsRefused):
     """The refresh token is forged, expired, retired or revoked."""
+
+    message = "Token is invalid or expired"
+    code = "token_not_valid"
 
 
 def _issued_at(user_id: uuid.UUID) -> datetime:
