@@ -108,6 +108,30 @@ def test_a_reused_refresh_token_revokes_its_whole_family(api, alice):
     assert family.revoked_reason == "reuse"
 
 
+def test_the_refresh_that_wins_a_race_succeeds_though_a_losers_replay_then_revokes_the_login(api, alice, monkeypatch):
+    """Of concurrent refreshes with one token, the one that retires it answers as the first of two in a row: a
+    200, even when another's replay revokes the login right after (and with it the new pair's refresh token)."""
+    from django.db.models import QuerySet
+    from django.utils import timezone
+
+    from auth_service.tokens.models import IssuedRefreshToken
+
+    refresh = login(api, alice.email)["refresh"]
+    update = QuerySet.update
+
+    def retired_then_replayed(queryset, **fields):
+        rows = update(queryset, **fields)
+        if queryset.model is IssuedRefreshToken and "used_at" in fields:
+            monkeypatch.setattr(QuerySet, "update", update)
+            TokenFamily.objects.filter(user=alice).update(revoked_at=timezone.now(), revoked_reason="reuse")
+        return rows
+
+    monkeypatch.setattr(QuerySet, "update", retired_then_replayed)
+    won = api.post("/auth/token/refresh/", {"refresh": refresh}, format="json")
+    assert won.status_code == 200
+    assert api.post("/auth/token/refresh/", {"refresh": won.json()["refresh"]}, format="json").status_code == 401
+
+
 def test_an_access_token_is_not_a_refresh_token(api, alice):
     access = login(api, alice.email)["access"]
     response = api.post("/auth/token/refresh/", {"refresh": access}, format="json")

@@ -119,18 +119,20 @@ def _decode_refresh(raw: str) -> RefreshToken:
 def token_refresh(*, raw: str) -> dict:
     """Retire the refresh token and issue a new pair in its family.
 
-    The retirement is one conditional UPDATE, so of two concurrent refreshes with the same token exactly
-    one succeeds. A token that was retired already is a stolen copy or a replay: its whole family is
-    revoked (RFC 9700, section 4.14.2), the legitimate holder's current token included.
+    The retirement is one conditional UPDATE, so of concurrent refreshes with the same token exactly one
+    succeeds. A token that was retired already is a stolen copy or a replay: its whole family is revoked
+    (RFC 9700, section 4.14.2), the legitimate holder's current token included. The family is read before
+    the retirement, so the one that succeeds answers as the first of two refreshes in a row would, even when
+    another one's replay revokes the family a moment later.
     """
     token = _decode_refresh(raw)
     now = timezone.now()
-    claimed = IssuedRefreshToken.objects.filter(jti=token["jti"], used_at__isnull=True).update(used_at=now)
     record = IssuedRefreshToken.objects.select_related("family__user").filter(jti=token["jti"]).first()
     if record is None:
         metrics.refresh_failures.labels("unknown").inc()
         raise InvalidRefreshToken
     family = record.family
+    claimed = IssuedRefreshToken.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=now)
     if not claimed:
         family_revoke(family=family, reason=TokenFamily.Reason.REUSE)
         metrics.refresh_failures.labels("reused").inc()
