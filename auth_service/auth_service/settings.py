@@ -186,17 +186,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# The one beat of the system runs from this image; it sends every scheduled task by name to its queue.
+# The auth service's own periodic work, sent by its beat (exactly one per deployment) to its queue.
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {
         "task": "auth.flush_expired_tokens",
         "schedule": timedelta(hours=24),
         "options": {"queue": "auth"},
-    },
-    "cleanup-exports": {
-        "task": "resource.cleanup_exports",
-        "schedule": timedelta(hours=1),
-        "options": {"queue": "resource"},
     },
 }
 

@@ -61,12 +61,20 @@ def test_every_template_is_here():
     assert set(TEMPLATES) == {"network", "data", "platform", "auth", "resource", "gateway"}
 
 
-def test_the_six_services_exist_and_each_but_beat_scales_on_its_own():
+def test_the_seven_services_exist_and_each_but_the_beats_scales_on_its_own():
     services = {}
     for stack in SERVICE_STACKS:
         for logical_id, service in resources(stack, "AWS::ECS::Service").items():
             services[service["Properties"]["ServiceName"]] = (stack, logical_id)
-    assert set(services) == {"gateway", "auth", "resource", "auth-worker", "resource-worker", "beat"}
+    assert set(services) == {
+        "gateway",
+        "auth",
+        "resource",
+        "auth-worker",
+        "resource-worker",
+        "auth-beat",
+        "resource-beat",
+    }
 
     for name, (stack, logical_id) in services.items():
         targets = [
@@ -74,7 +82,7 @@ def test_the_six_services_exist_and_each_but_beat_scales_on_its_own():
             for target in resources(stack, "AWS::ApplicationAutoScaling::ScalableTarget").values()
             if f"{logical_id}.Name" in refs_in(target["Properties"]["ResourceId"])
         ]
-        if name == "beat":
+        if name.endswith("-beat"):
             assert targets == []
         else:
             assert len(targets) == 1, name
@@ -86,10 +94,20 @@ def test_the_six_services_exist_and_each_but_beat_scales_on_its_own():
             assert policies, name
 
 
-def test_beat_is_pinned_to_exactly_one_task():
-    (beat,) = [s for s in resources("auth", "AWS::ECS::Service").values() if s["Properties"]["ServiceName"] == "beat"]
+@pytest.mark.parametrize("stack", ["auth", "resource"])
+def test_each_services_beat_is_pinned_to_exactly_one_task_sending_that_services_schedule(stack):
+    (beat,) = [
+        s for s in resources(stack, "AWS::ECS::Service").values() if s["Properties"]["ServiceName"] == f"{stack}-beat"
+    ]
     assert beat["Properties"]["DesiredCount"] == 1
     assert beat["Properties"]["DeploymentConfiguration"]["MaximumPercent"] == 100
+    task = resources(stack, "AWS::ECS::TaskDefinition")[beat["Properties"]["TaskDefinition"]["Ref"]]
+    assert task["Properties"]["ContainerDefinitions"][0]["Command"][:4] == [
+        "celery",
+        "-A",
+        f"{stack}_service",
+        "--quiet",
+    ]
 
 
 def test_every_service_rolls_back_failed_deployments_and_allows_ecs_exec():

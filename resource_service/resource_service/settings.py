@@ -1,5 +1,6 @@
 """Settings of the resource service. Everything that varies between deployments comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -159,6 +160,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The resource service's own periodic work, sent by its beat (exactly one per deployment) to its queue.
+CELERY_BEAT_SCHEDULE = {
+    "cleanup-exports": {
+        "task": "resource.cleanup_exports",
+        "schedule": timedelta(hours=1),
+        "options": {"queue": "resource"},
+    },
+}
 SWAGGER_USE_COMPAT_RENDERERS = False
 SWAGGER_SETTINGS = {
     "USE_SESSION_AUTH": False,

@@ -51,7 +51,7 @@ case "$1" in
         for _ in $(seq 1 50); do [ -e "$work/redis.pid" ] || break; sleep 0.1; done ;;
     stack-start)
         setsid make --no-print-directory dev-serve \
-            DEV_PROCESSES="resource auth_worker beat gateway" >>"$work/stack.log" 2>&1 &
+            DEV_PROCESSES="resource auth_worker auth_beat resource_beat gateway" >>"$work/stack.log" 2>&1 &
         echo $! >"$work/stack.pid" ;;
     stack-stop)
         stop_group "$work/stack.pid" ;;

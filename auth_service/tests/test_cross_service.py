@@ -1,0 +1,52 @@
+"""The auth service's side of what crosses to the resource service agrees with docs/cross-service.toml."""
+
+import base64
+import json
+import tomllib
+from pathlib import Path
+
+import jwt
+import pytest
+from django.conf import settings
+
+from auth_service.accounts import services as accounts
+from auth_service.tokens import backend, revocation
+from tests.conftest import PASSWORD, login
+
+CONTRACT = tomllib.loads((Path(__file__).resolve().parents[2] / "docs" / "cross-service.toml").read_text())
+
+
+@pytest.mark.django_db
+def test_the_deletion_message_is_the_one_the_contract_names(alice, broker):
+    (message,) = [m for m in CONTRACT["messages"] if m["sent_by"] == "auth_service"]
+    accounts.user_delete(user=alice, password=PASSWORD)
+    sent = json.loads(broker.lpop(message["queue"]))
+    assert sent["headers"]["task"] == message["task"] == accounts.DELETE_USER_DATA_TASK
+    args, kwargs, _ = json.loads(base64.b64decode(sent["body"]))
+    assert (args, kwargs) == ([str(alice.pk)], {})
+    assert len(args) == len(message["args"])
+
+
+def test_the_revocation_key_is_the_contracts():
+    (key,) = CONTRACT["redis_keys"]
+    assert revocation.KEY.format("{user_id}") == key["key"]
+    assert "auth_service" in key["read_by"]
+    assert key["written_by"] == "auth_service"
+
+
+@pytest.mark.django_db
+def test_the_tokens_carry_the_contracts_header_and_claims(api, alice):
+    pair = login(api, alice.email)
+    for name in ("access", "refresh"):
+        assert sorted(jwt.get_unverified_header(pair[name])) == CONTRACT["token"]["header"]
+        assert sorted(jwt.decode(pair[name], options={"verify_signature": False})) == CONTRACT["token"]["claims"]
+    assert jwt.get_unverified_header(pair["access"])["alg"] == CONTRACT["token"]["algorithm"]
+    assert sorted(backend.REQUIRED_CLAIMS) == CONTRACT["token"]["required_by_verifiers"]
+
+
+def test_the_service_uses_its_own_queue_and_schedules_only_its_own_tasks():
+    assert settings.CELERY_TASK_DEFAULT_QUEUE == "auth"
+    assert "auth" in CONTRACT["queues"]
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"].startswith("auth.")
+        assert entry["options"]["queue"] == "auth"

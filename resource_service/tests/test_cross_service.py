@@ -1,0 +1,38 @@
+"""The resource service's side of what crosses from the auth service agrees with docs/cross-service.toml."""
+
+import inspect
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+
+from resource_service.projects.tasks import delete_user_data
+from resource_service.tokens import backend, revocation
+
+CONTRACT = tomllib.loads((Path(__file__).resolve().parents[2] / "docs" / "cross-service.toml").read_text())
+
+
+def test_the_deletion_message_is_run_here_under_the_contracts_name_and_arguments():
+    (message,) = [m for m in CONTRACT["messages"] if m["run_by"] == "resource_service"]
+    assert delete_user_data.name == message["task"]
+    assert list(inspect.signature(delete_user_data.run).parameters) == message["args"]
+    assert message["queue"] == settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+def test_the_revocation_key_is_the_contracts():
+    (key,) = CONTRACT["redis_keys"]
+    assert revocation.KEY.format("{user_id}") == key["key"]
+    assert "resource_service" in key["read_by"]
+
+
+def test_the_verifier_requires_the_contracts_claims_and_takes_access_tokens_only():
+    assert sorted(backend.REQUIRED_CLAIMS) == CONTRACT["token"]["required_by_verifiers"]
+    assert CONTRACT["token"]["algorithm"] == backend.ALGORITHM
+    assert backend.AccessToken.token_type == CONTRACT["token"]["bearer_token_type"]
+
+
+def test_the_service_uses_its_own_queue_and_schedules_only_its_own_tasks():
+    assert "resource" in CONTRACT["queues"]
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"].startswith("resource.")
+        assert entry["options"]["queue"] == "resource"
