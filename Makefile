@@ -74,9 +74,10 @@ keys: ## Generate the development key pair and secret keys, unless they exist
 			&& python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$file"); \
 	done
 
-lint: ## Check the code with ruff, and the gateway configuration with nginx -t and gixy
+lint: ## Check the code with ruff, the files both services keep a copy of, and the gateway with nginx -t and gixy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/python .ci/check-parallel-files.py
 	GATEWAY_PREFIX="$(DEV_DIR)/gateway-lint" GATEWAY_RENDER_ONLY=1 gateway/run.sh
 	@# host_spoofing: the gateway passes the client's Host with its port ($$http_host) so that the services'
 	@# absolute links work; the services check it against DJANGO_ALLOWED_HOSTS (a foreign Host is a 400).

@@ -127,7 +127,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "EXCEPTION_HANDLER": "auth_service.lib.errors.exception_handler",
+    "EXCEPTION_HANDLER": "auth_service.lib.exceptions.exception_handler",
     # The gateway replaces X-Forwarded-For with the address it saw; that is the client address.
     "NUM_PROXIES": 1,
     "DEFAULT_THROTTLE_RATES": {

@@ -125,7 +125,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "resource_service.lib.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "resource_service.lib.errors.exception_handler",
+    "EXCEPTION_HANDLER": "resource_service.lib.exceptions.exception_handler",
 }
 
 # The auth service's public keys: a PEM bundle, or the URL of its JWKS. Only the web service verifies

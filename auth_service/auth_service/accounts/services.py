@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_decode
 from auth_service.accounts import tasks
 from auth_service.accounts.models import User
 from auth_service.celery import app as celery_app
-from auth_service.lib.errors import InvalidInput
+from auth_service.lib.exceptions import InvalidInput
 from auth_service.tokens.models import TokenFamily
 from auth_service.tokens.services import user_sessions_revoke
 

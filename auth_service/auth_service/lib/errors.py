@@ -1,5 +1,4 @@
-"""Errors as JSON: the kinds of domain error the services raise, Django's error views, and unreachable
-dependencies as a 503."""
+"""Errors as JSON: Django's error views, and a database or Redis that cannot be reached as a 503."""
 
 import logging
 
@@ -9,54 +8,8 @@ from django.db import DatabaseError
 from django.http import JsonResponse
 from kombu.exceptions import OperationalError as KombuOperationalError
 from psycopg2 import errors as pg
-from rest_framework import exceptions
-from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
-
-
-class InvalidInput(Exception):
-    """A domain rule that the request's input breaks: a 400 with `{field: [message, ...]}`. A subclass names
-    its field and message; a raise may give the messages or the field instead."""
-
-    field = "detail"
-    message = "The request is not valid."
-
-    def __init__(self, *messages: str, field: str | None = None):
-        super().__init__(*messages)
-        self.messages = list(messages) or [self.message]
-        if field is not None:
-            self.field = field
-
-
-class CredentialsRefused(Exception):
-    """Credentials or a token that open nothing: a 401 with `message`."""
-
-    message = "Authentication failed."
-    code = "authentication_failed"
-
-
-class TooManyAttempts(Exception):
-    """Refused until `retry_after` seconds have passed: a 429 with Retry-After."""
-
-    message = "Too many attempts; try again later."
-
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
-def exception_handler(exc, context):
-    if isinstance(exc, InvalidInput):
-        exc = exceptions.ValidationError({exc.field: exc.messages})
-    elif isinstance(exc, CredentialsRefused):
-        exc = exceptions.AuthenticationFailed(exc.message, code=exc.code)
-    elif isinstance(exc, TooManyAttempts):
-        exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
-    response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.AuthenticationFailed) and "WWW-Authenticate" not in response:
-        response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
 
 
 def _json_error(status_code: int, detail: str) -> JsonResponse:

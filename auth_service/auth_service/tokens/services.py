@@ -14,7 +14,7 @@ from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
 from auth_service.accounts.models import User
 from auth_service.lib import metrics
-from auth_service.lib.errors import CredentialsRefused, TooManyAttempts
+from auth_service.lib.exceptions import CredentialsRefused, TooManyAttempts
 from auth_service.tokens import lockout, revocation
 from auth_service.tokens.classes import AccessToken, RefreshToken
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily

@@ -1,31 +1,15 @@
-"""Errors as JSON: one 401 body, Django's error views, an object deleted meanwhile as a 404, and unreachable
-dependencies as a 503."""
+"""Errors as JSON: Django's error views, and a database or Redis that cannot be reached as a 503."""
 
 import logging
 
 import psycopg2
 import redis
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError
 from django.http import JsonResponse
 from kombu.exceptions import OperationalError as KombuOperationalError
 from psycopg2 import errors as pg
-from rest_framework import exceptions
-from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
-
-UNAUTHENTICATED = "Authentication credentials were not provided or are not valid."
-
-
-def exception_handler(exc, context):
-    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        uniform = exceptions.AuthenticationFailed(UNAUTHENTICATED)
-        uniform.auth_header = getattr(exc, "auth_header", None)
-        exc = uniform
-    elif isinstance(exc, ObjectDoesNotExist):  # gone since the request looked it up: deleted by another one
-        exc = exceptions.NotFound()
-    return drf_exception_handler(exc, context)
 
 
 def _json_error(status_code: int, detail: str) -> JsonResponse:
