@@ -43,29 +43,25 @@ def terminated() -> psycopg2.Error:
     raise AssertionError("a terminated connection still answered")
 
 
-def timed_out() -> psycopg2.Error:
+def _error_running(*statements: str) -> psycopg2.Error:
     side = _side_connection()
     try:
         with side.cursor() as cursor:
-            cursor.execute("SET statement_timeout = 1")
-            cursor.execute("SELECT pg_sleep(1)")
+            for statement in statements:
+                cursor.execute(statement)
     except psycopg2.Error as exc:
         return exc
     finally:
         side.close()
-    raise AssertionError("the statement outlived its timeout")
+    raise AssertionError(f"{statements} ran without an error")
+
+
+def timed_out() -> psycopg2.Error:
+    return _error_running("SET statement_timeout = 1", "SELECT pg_sleep(1)")
 
 
 def division_by_zero() -> psycopg2.Error:
-    side = _side_connection()
-    try:
-        with side.cursor() as cursor:
-            cursor.execute("SELECT 1 / 0")
-    except psycopg2.Error as exc:
-        return exc
-    finally:
-        side.close()
-    raise AssertionError("1 / 0 answered")
+    return _error_running("SELECT 1 / 0")
 
 
 def failing_with(monkeypatch, cause: BaseException) -> None:
