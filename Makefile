@@ -28,7 +28,7 @@ RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_U
 	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
 	.venv/bin/python manage.py
 
-.PHONY: help install run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
+.PHONY: help install prepare run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -87,7 +87,10 @@ format: ## Reformat the code with ruff
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-test: lint test-auth test-resource test-infra test-native test-faults ## Everything CI runs except the compose stack
+prepare: ## Install what make test needs (Debian packages when root, uv, the virtual environments), or name what is missing
+	tests/prepare.sh
+
+test: prepare lint test-auth test-resource test-infra test-native test-faults ## Everything but the compose stack, set-up included
 
 test-auth: ## The auth service's tests (PostgreSQL and Redis on 127.0.0.1)
 	cd auth_service && .venv/bin/pytest --cov=auth_service

@@ -9,6 +9,7 @@ state="${DOCKER_SETUP_STATE:-/tmp/project-docker}"
 mkdir -p "$state"
 
 if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null
 fi
 
