@@ -28,7 +28,7 @@ RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_U
 	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
 	.venv/bin/python manage.py
 
-.PHONY: help install prepare run dev dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
+.PHONY: help install prepare run dev lint-gateway dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,10 +74,14 @@ keys: ## Generate the development key pair and secret keys, unless they exist
 			&& python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$file"); \
 	done
 
-lint: ## Check the code with ruff, the files both services keep a copy of, and the gateway with nginx -t and gixy
+lint: lint-gateway ## Check the code with ruff and mypy, the files both services keep a copy of, and the gateway
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	cd auth_service && .venv/bin/mypy auth_service
+	cd resource_service && .venv/bin/mypy resource_service
 	.venv/bin/python .ci/check-parallel-files.py
+
+lint-gateway: ## Check the rendered gateway configuration with nginx -t and gixy
 	GATEWAY_PREFIX="$(DEV_DIR)/gateway-lint" GATEWAY_RENDER_ONLY=1 gateway/run.sh
 	@# host_spoofing: the gateway passes the client's Host with its port ($$http_host) so that the services'
 	@# absolute links work; the services check it against DJANGO_ALLOWED_HOSTS (a foreign Host is a 400).

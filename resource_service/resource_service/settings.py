@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -82,12 +83,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/api/static/"
-STATIC_ROOT = Path(envstr("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT: Path | None = Path(envstr("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Export files: local media by default, an S3 bucket when EXPORTS_S3_BUCKET is set (credentials from the
 # usual AWS sources, e.g. the ECS task role).
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 EXPORTS_S3_BUCKET = envstr("EXPORTS_S3_BUCKET", "")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

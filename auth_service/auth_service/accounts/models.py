@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         """Create a user with a normalised email and a hashed password."""
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -21,7 +21,7 @@ class UserManager(BaseUserManager):
         fields.setdefault("is_superuser", True)
         return self.create_user(email, password, **fields)
 
-    def get_by_natural_key(self, email: str) -> "User":
+    def get_by_natural_key(self, email: str | None) -> "User":
         """Find a user by email, whatever its case."""
         return self.get(email__iexact=email)
 
@@ -38,7 +38,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         ordering = ["date_joined"]

@@ -1,5 +1,7 @@
 """Account endpoints: register, read/edit/delete one's account, and change or reset the password."""
 
+from typing import cast
+
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import status
@@ -9,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from auth_service.accounts import services
+from auth_service.accounts.models import User
 from auth_service.accounts.serializers import (
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
@@ -19,6 +22,7 @@ from auth_service.accounts.serializers import (
     UserUpdateSerializer,
 )
 from auth_service.lib.throttling import AddressRateThrottle
+from auth_service.tokens.classes import AccessToken
 
 USER_EXAMPLE = {
     "application/json": {
@@ -61,7 +65,7 @@ class MeView(APIView):
     def patch(self, request: Request) -> Response:
         serializer = UserUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_update(user=request.user, **serializer.validated_data)
+        user = services.user_update(user=cast(User, request.user), **serializer.validated_data)
         return Response(UserSerializer(user).data)
 
     @swagger_auto_schema(
@@ -71,7 +75,7 @@ class MeView(APIView):
     def delete(self, request: Request) -> Response:
         serializer = PasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.user_delete(user=request.user, password=serializer.validated_data["password"])
+        services.user_delete(user=cast(User, request.user), password=serializer.validated_data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -83,8 +87,9 @@ class PasswordChangeView(APIView):
     def post(self, request: Request) -> Response:
         serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
+        token = cast(AccessToken, request.auth)
         services.user_password_change(
-            user=request.user, **serializer.validated_data, keep_family_id=request.auth.get("sid")
+            user=cast(User, request.user), **serializer.validated_data, keep_family_id=token.get("sid")
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

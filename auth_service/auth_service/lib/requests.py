@@ -64,7 +64,7 @@ class RequestLogMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                    "user_id": str(user.pk) if getattr(user, "is_authenticated", False) else None,
+                    "user_id": str(user.pk) if user is not None and user.is_authenticated else None,
                 },
             )
             return response

@@ -83,19 +83,22 @@ def login(
     *, email: str, password: str, client_ip: str | None = None, user_agent: str = "", request: HttpRequest | None = None
 ) -> dict:
     """Check the credentials against the lockout and the password; start a token family."""
-    context = {"email": email, "client_ip": client_ip, "user_agent": user_agent}
+
+    def audit(outcome: str, user: User | None = None) -> None:
+        _audit(email=email, outcome=outcome, user=user, client_ip=client_ip, user_agent=user_agent)
+
     wait = lockout.retry_after(email=email)
     if wait is not None:
-        _audit(outcome=LoginEvent.Outcome.LOCKED, user=None, **context)
+        audit(LoginEvent.Outcome.LOCKED)
         raise AccountLocked(wait)
     user = authenticate(request, email=email, password=password)
-    if user is None:
+    if not isinstance(user, User):
         lockout.record_failure(email=email)
-        _audit(outcome=LoginEvent.Outcome.BAD_CREDENTIALS, user=None, **context)
+        audit(LoginEvent.Outcome.BAD_CREDENTIALS)
         raise InvalidCredentials
     lockout.clear(email=email)
-    _audit(outcome=LoginEvent.Outcome.SUCCESS, user=user, **context)
-    update_last_login(None, user)
+    audit(LoginEvent.Outcome.SUCCESS, user)
+    update_last_login(User, user)
     with transaction.atomic():
         family = TokenFamily.objects.create(user=user)
         pair = _issue(user=user, family=family)
@@ -110,7 +113,7 @@ def login_throttled(*, email: str, client_ip: str | None, user_agent: str) -> No
 
 def _decode_refresh(raw: str) -> RefreshToken:
     try:
-        return RefreshToken(raw)
+        return RefreshToken(raw)  # type: ignore[arg-type]  # simplejwt types the encoded token as a Token
     except TokenError as exc:
         metrics.refresh_failures.labels("invalid").inc()
         raise InvalidRefreshToken from exc
@@ -150,7 +153,7 @@ def token_refresh(*, raw: str) -> dict:
 def logout(*, raw: str) -> None:
     """Revoke the login that the refresh token belongs to; an expired or revoked one is already out."""
     try:
-        token = RefreshToken(raw)
+        token = RefreshToken(raw)  # type: ignore[arg-type]  # simplejwt types the encoded token as a Token
     except ExpiredTokenError:
         return
     except TokenError as exc:

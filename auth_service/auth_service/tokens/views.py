@@ -1,5 +1,7 @@
 """Token endpoints: log in, refresh, log out, and the public key set."""
 
+from typing import cast
+
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 from drf_yasg import openapi
@@ -10,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from auth_service.accounts.models import User
 from auth_service.lib.throttling import AddressRateThrottle
 from auth_service.tokens import keys, services
 from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, TokenPairSerializer
@@ -101,7 +104,7 @@ class LogoutView(APIView):
 class LogoutAllView(APIView):
     @swagger_auto_schema(request_body=None, responses={204: "Every login of the user is revoked"})
     def post(self, request: Request) -> Response:
-        services.user_sessions_revoke(user=request.user, reason="logout_all")
+        services.user_sessions_revoke(user=cast(User, request.user), reason="logout_all")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

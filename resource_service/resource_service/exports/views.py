@@ -4,7 +4,7 @@ import logging
 
 from django.http import FileResponse, Http404
 from drf_yasg.utils import swagger_auto_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from resource_service.exports import services
 from resource_service.exports.models import Export
 from resource_service.exports.serializers import ExportCreatedSerializer, ExportInputSerializer, ExportSerializer
-from resource_service.projects.views import OwnedObjectMixin
+from resource_service.projects.views import OwnedObjectMixin, caller_id
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class ExportFileGone(APIException):
     default_code = "export_file_gone"
 
 
-class ExportCreateView(OwnedObjectMixin, generics.GenericAPIView):
+class ExportCreateView(OwnedObjectMixin):
     serializer_class = ExportCreatedSerializer
     queryset = Export.objects.none()  # for schema generation
 
@@ -49,20 +49,20 @@ class OwnedExportMixin(OwnedObjectMixin):
     queryset = Export.objects.none()  # for schema generation; requests use get_object()
 
     def get_object(self) -> Export:
-        export = Export.objects.filter(owner_id=self.request.user.id, pk=self.kwargs["export_id"]).first()
+        export = Export.objects.filter(owner_id=caller_id(self.request), pk=self.kwargs["export_id"]).first()
         if export is None:
             raise Http404
         return export
 
 
-class ExportDetailView(OwnedExportMixin, generics.GenericAPIView):
+class ExportDetailView(OwnedExportMixin):
     serializer_class = ExportSerializer
 
     def get(self, request: Request, export_id) -> Response:
         return Response(ExportSerializer(self.get_object(), context={"request": request}).data)
 
 
-class ExportDownloadView(OwnedExportMixin, generics.GenericAPIView):
+class ExportDownloadView(OwnedExportMixin):
     serializer_class = ExportSerializer
 
     @swagger_auto_schema(

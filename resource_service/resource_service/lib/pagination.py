@@ -20,7 +20,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         The window counts rows before any DISTINCT: the lists paginated here have none.
         """
         self.request = request
-        self.limit = self.get_limit(request)
+        self.limit = self.get_limit(request) or self.default_limit
         self.offset = min(self.get_offset(request), MAX_OFFSET)
         rows = list(queryset.annotate(pagination_total=TOTAL)[self.offset : self.offset + self.limit])
         # A page past the end has no row to carry the total: count it apart.

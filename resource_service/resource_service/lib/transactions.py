@@ -16,6 +16,7 @@ def referring_to(instance: Model) -> Iterator[None]:
         with transaction.atomic():
             yield
     except IntegrityError as exc:
-        if type(instance).objects.filter(pk=instance.pk).exists():
+        if type(instance)._default_manager.filter(pk=instance.pk).exists():
             raise
-        raise instance.DoesNotExist from exc
+        # Each model class has its own DoesNotExist; the type stubs give it to the model classes, not to Model.
+        raise type(instance).DoesNotExist from exc  # type: ignore[attr-defined]

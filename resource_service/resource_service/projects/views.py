@@ -1,5 +1,7 @@
 """Project and task endpoints: thin views over the selectors and services, scoped to the caller."""
 
+from typing import cast
+
 from django.http import Http404
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
@@ -43,11 +45,16 @@ TASK_EXAMPLE = {
 }
 
 
-class OwnedObjectMixin:
+def caller_id(request: Request) -> str:
+    """The caller's user id: the `sub` of the access token."""
+    return cast(str, request.user.id)
+
+
+class OwnedObjectMixin(generics.GenericAPIView):
     """Looks objects up among the caller's only; another user's object is a 404 for every method."""
 
     def owned_project(self) -> Project:
-        project = selectors.project_owned(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        project = selectors.project_owned(owner_id=caller_id(self.request), project_id=self.kwargs["project_id"])
         if project is None:
             raise Http404
         return project
@@ -68,7 +75,7 @@ class ProjectListView(generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
             return Project.objects.none()
-        return selectors.project_list(owner_id=self.request.user.id)
+        return selectors.project_list(owner_id=caller_id(self.request))
 
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -81,18 +88,18 @@ class ProjectListView(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         serializer = ProjectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        project = services.project_create(owner_id=request.user.id, **serializer.validated_data)
-        project = selectors.project_get(owner_id=request.user.id, project_id=project.pk)
+        created = services.project_create(owner_id=caller_id(request), **serializer.validated_data)
+        project = selectors.project_get(owner_id=caller_id(request), project_id=created.pk)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
-class ProjectDetailView(OwnedObjectMixin, generics.GenericAPIView):
+class ProjectDetailView(OwnedObjectMixin):
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()  # for schema generation; requests use get_object()
     lookup_url_kwarg = "project_id"
 
     def get_object(self) -> Project:
-        project = selectors.project_get(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        project = selectors.project_get(owner_id=caller_id(self.request), project_id=self.kwargs["project_id"])
         if project is None:
             raise Http404
         return project
@@ -122,7 +129,7 @@ class ProjectDetailView(OwnedObjectMixin, generics.GenericAPIView):
         return Response(ProjectSerializer(self.get_object()).data)
 
 
-class TaskListView(OwnedObjectMixin, generics.GenericAPIView):
+class TaskListView(OwnedObjectMixin):
     serializer_class = TaskSerializer
     filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     filterset_class = TaskFilter
@@ -134,7 +141,7 @@ class TaskListView(OwnedObjectMixin, generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Task.objects.none()
-        return selectors.task_list(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        return selectors.task_list(owner_id=caller_id(self.request), project_id=self.kwargs["project_id"])
 
     def get_object(self) -> Project:
         return self.owned_project()
@@ -157,12 +164,12 @@ class TaskListView(OwnedObjectMixin, generics.GenericAPIView):
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
-class TaskDetailView(OwnedObjectMixin, generics.GenericAPIView):
+class TaskDetailView(OwnedObjectMixin):
     serializer_class = TaskSerializer
     queryset = Task.objects.none()  # for schema generation; requests use get_object()
 
     def get_object(self) -> Task:
-        tasks = selectors.task_list(owner_id=self.request.user.id, project_id=self.kwargs["project_id"])
+        tasks = selectors.task_list(owner_id=caller_id(self.request), project_id=self.kwargs["project_id"])
         task = tasks.filter(pk=self.kwargs["task_id"]).first()
         if task is None:
             raise Http404

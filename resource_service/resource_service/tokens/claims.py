@@ -21,7 +21,7 @@ class InvalidClaims(jwt.InvalidTokenError):
 
 def _is_numeric_date(value: object) -> bool:
     # bool is an int in Python but not a number in JSON; NaN and the infinities fail the comparisons.
-    return type(value) in (int, float) and 0 <= value <= LATEST_NUMERIC_DATE
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= LATEST_NUMERIC_DATE
 
 
 def _is_string(value: object) -> bool:
