@@ -124,7 +124,7 @@ bench: ## Load through the gateway, reported as ratios to a trivial view (needs 
 	tests/bench/run.sh
 
 profile: ## The resource service's list requests in process: CPU per request, pyinstrument trees in tests/artifacts/
-	cd resource_service && .venv/bin/python ../tests/bench/profile.py
+	cd resource_service && .venv/bin/python tests/profile.py
 
 test-faults: ## Fault drills (PostgreSQL, Redis, auth down; SIGTERM under load; worker killed mid-export), own stack
 	tests/faults/run.sh

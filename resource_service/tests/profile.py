@@ -5,7 +5,8 @@ pyinstrument call tree of one more loop, written to tests/artifacts/profile/<nam
 two things no authenticated list can do without, each on its own: verifying the token, and the plainest ORM
 read of a page of projects (no task counts, no total); docs/profiling.md compares them with what the targets
 leave. The requests are those of `make bench`; the database is a scratch one, created and dropped here. Run
-from resource_service/ with its virtual environment (the Makefile does).
+from resource_service/ with its virtual environment, as `python tests/profile.py` (the Makefile does); it lives
+with the service's tests because it imports the service, which the black-box suite in the top-level tests/ never does.
 """
 
 import os
@@ -24,7 +25,7 @@ os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE
 os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 os.environ["LOG_LEVEL"] = "WARNING"
 REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "500"))
-OUT = Path(__file__).resolve().parents[1] / "artifacts" / "profile"
+OUT = Path(__file__).resolve().parents[2] / "tests" / "artifacts" / "profile"
 
 
 def admin(statement: str) -> None:
