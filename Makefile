@@ -22,13 +22,30 @@ export DEV_DIR GATEWAY_PORT AUTH_PORT RESOURCE_PORT AUTH_DATABASE_URL RESOURCE_D
 	EMAIL_BACKEND EMAIL_FILE_PATH
 
 SERVICES := auth_service resource_service
-AUTH_MANAGE := cd auth_service && DATABASE_URL="$(AUTH_DATABASE_URL)" DJANGO_SECRET_KEY_FILE="$(AUTH_SECRET_KEY_FILE)" \
-	DJANGO_STATIC_ROOT="$(DEV_DIR)/static/auth" .venv/bin/python manage.py
-RESOURCE_MANAGE := cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_URL="$(RESOURCE_DATABASE_URL)" \
-	DJANGO_SECRET_KEY_FILE="$(RESOURCE_SECRET_KEY_FILE)" DJANGO_STATIC_ROOT="$(DEV_DIR)/static/resource" \
-	.venv/bin/python manage.py
 
-.PHONY: help install prepare run dev lint-gateway dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
+# What each service's processes of the native stack see besides the settings above, written in this one place:
+# `dev-env` puts it in $(DEV_DIR)/auth.env and resource.env, which the Procfile, the commands below and
+# tests/run-native.sh source.
+define AUTH_ENV
+export DATABASE_URL='$(AUTH_DATABASE_URL)'
+export DJANGO_SECRET_KEY_FILE='$(AUTH_SECRET_KEY_FILE)'
+export DJANGO_STATIC_ROOT='$(DEV_DIR)/static/auth'
+export GUNICORN_BIND='127.0.0.1:$(AUTH_PORT)'
+endef
+define RESOURCE_ENV
+# The resource service verifies tokens with the public key only: no setting of the private key reaches it.
+unset JWT_PRIVATE_KEY JWT_PRIVATE_KEY_FILE
+export DATABASE_URL='$(RESOURCE_DATABASE_URL)'
+export DJANGO_SECRET_KEY_FILE='$(RESOURCE_SECRET_KEY_FILE)'
+export DJANGO_STATIC_ROOT='$(DEV_DIR)/static/resource'
+export MEDIA_ROOT='$(DEV_DIR)/media'
+export GUNICORN_BIND='127.0.0.1:$(RESOURCE_PORT)'
+endef
+export AUTH_ENV RESOURCE_ENV
+AUTH_MANAGE := . "$(DEV_DIR)/auth.env" && cd auth_service && .venv/bin/python manage.py
+RESOURCE_MANAGE := . "$(DEV_DIR)/resource.env" && cd resource_service && .venv/bin/python manage.py
+
+.PHONY: help install prepare run dev lint-gateway dev-env dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,10 +64,15 @@ dev: dev-prepare dev-serve ## Run the whole stack natively (PostgreSQL, Redis an
 
 # The processes of the Procfile named in DEV_PROCESSES (all when empty), without preparing anything.
 DEV_PROCESSES ?=
-dev-serve:
+dev-serve: dev-env
 	exec .venv/bin/honcho --env /dev/null start $(DEV_PROCESSES)
 
-dev-prepare: keys
+dev-env:
+	@mkdir -p "$(DEV_DIR)"
+	@printf '%s\n' "$$AUTH_ENV" >"$(DEV_DIR)/auth.env"
+	@printf '%s\n' "$$RESOURCE_ENV" >"$(DEV_DIR)/resource.env"
+
+dev-prepare: dev-env keys
 	@for url in "$(AUTH_DATABASE_URL)" "$(RESOURCE_DATABASE_URL)"; do \
 		db="$${url##*/}"; db="$${db%%\?*}"; server="$${url%/*}/postgres"; \
 		psql -X -q "$$server" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 \
@@ -61,18 +83,19 @@ dev-prepare: keys
 	$(AUTH_MANAGE) collectstatic --noinput -v 0
 	$(RESOURCE_MANAGE) collectstatic --noinput -v 0
 
-keys: ## Generate the development key pair and secret keys, unless they exist
-	@if [ ! -e "$(JWT_PRIVATE_KEY_FILE)" ]; then \
-		cd auth_service && env -u JWT_PRIVATE_KEY_FILE DJANGO_DEBUG=true .venv/bin/python manage.py generate_jwt_key \
-			--private "$(JWT_PRIVATE_KEY_FILE)" --public "$(JWT_PUBLIC_KEY_FILE)"; \
-	elif [ ! -e "$(JWT_PUBLIC_KEY_FILE)" ]; then \
-		mkdir -p "$$(dirname "$(JWT_PUBLIC_KEY_FILE)")"; \
-		openssl pkey -in "$(JWT_PRIVATE_KEY_FILE)" -pubout -out "$(JWT_PUBLIC_KEY_FILE)"; \
-	fi
+keys: dev-env ## Generate the development secret keys and key pair, unless they exist
 	@for file in "$(AUTH_SECRET_KEY_FILE)" "$(RESOURCE_SECRET_KEY_FILE)"; do \
 		[ -s "$$file" ] || (mkdir -p "$$(dirname "$$file")" && umask 077 \
 			&& python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$file"); \
 	done
+	@# The auth service's settings with its secret key, but not yet the private key that this makes.
+	@if [ ! -e "$(JWT_PRIVATE_KEY_FILE)" ]; then \
+		. "$(DEV_DIR)/auth.env" && cd auth_service && env -u JWT_PRIVATE_KEY_FILE .venv/bin/python manage.py \
+			generate_jwt_key --private "$(JWT_PRIVATE_KEY_FILE)" --public "$(JWT_PUBLIC_KEY_FILE)"; \
+	elif [ ! -e "$(JWT_PUBLIC_KEY_FILE)" ]; then \
+		mkdir -p "$$(dirname "$(JWT_PUBLIC_KEY_FILE)")"; \
+		openssl pkey -in "$(JWT_PRIVATE_KEY_FILE)" -pubout -out "$(JWT_PUBLIC_KEY_FILE)"; \
+	fi
 
 lint: lint-gateway ## Check the code with ruff and mypy, the files both services keep a copy of, and the gateway
 	.venv/bin/ruff check .

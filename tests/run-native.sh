@@ -31,8 +31,7 @@ start_stack "$log"
 export BLACKBOX_ADMIN_USER=blackbox-admin
 BLACKBOX_ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
 export BLACKBOX_ADMIN_PASSWORD
-(cd resource_service && env -u JWT_PRIVATE_KEY_FILE DATABASE_URL="${RESOURCE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/resource}" \
-    DJANGO_SECRET_KEY_FILE="${RESOURCE_SECRET_KEY_FILE:-$DEV_DIR/keys/resource-secret-key}" .venv/bin/python manage.py shell -c \
+(. "$DEV_DIR/resource.env" && cd resource_service && .venv/bin/python manage.py shell -c \
     "import os; from django.contrib.auth.models import User; u, _ = User.objects.get_or_create(username=os.environ['BLACKBOX_ADMIN_USER']); u.is_staff = u.is_superuser = True; u.set_password(os.environ['BLACKBOX_ADMIN_PASSWORD']); u.save()")
 BLACKBOX_SIGNING_KEY_FILE="$JWT_PRIVATE_KEY_FILE" .venv/bin/pytest tests "$@"
 
@@ -40,7 +39,7 @@ BLACKBOX_SIGNING_KEY_FILE="$JWT_PRIVATE_KEY_FILE" .venv/bin/pytest tests "$@"
 export BLACKBOX_STATE_DIR="$state"
 .venv/bin/pytest tests/rotation/test_1_before.py -p no:cacheprovider -q
 stop_stack
-(cd auth_service && env -u JWT_PRIVATE_KEY_FILE DJANGO_DEBUG=true .venv/bin/python manage.py generate_jwt_key \
+(. "$DEV_DIR/auth.env" && cd auth_service && .venv/bin/python manage.py generate_jwt_key \
     --private "$state/new-private.pem" --public "$state/new-public.pem" >/dev/null)
 cat "$JWT_PUBLIC_KEY_FILE" "$state/new-public.pem" >"$state/bundle.pem"
 JWT_PRIVATE_KEY_FILE="$state/new-private.pem" JWT_PREVIOUS_PUBLIC_KEYS_FILE="$JWT_PUBLIC_KEY_FILE" \
