@@ -80,8 +80,8 @@ def _finish(export: Export, status: str, *, error: str = "") -> bool:
     return bool(Export.objects.filter(pk=export.pk).update(**fields))
 
 
-def _file_names(export_id: uuid.UUID | str) -> list[str]:
-    return [f"exports/{export_id}.{format}" for format in Export.Format.values]
+def _file_name(export_id: uuid.UUID | str, format: str) -> str:
+    return f"exports/{export_id}.{format}"
 
 
 def export_run(*, export_id: uuid.UUID | str) -> None:
@@ -94,12 +94,12 @@ def export_run(*, export_id: uuid.UUID | str) -> None:
     if export is None:
         if not Export.objects.filter(pk=export_id).exists():
             # Deleted, perhaps after a lost worker wrote its file: nothing may keep that file.
-            for name in _file_names(export_id):
-                default_storage.delete(name)
+            for format in Export.Format.values:
+                default_storage.delete(_file_name(export_id, format))
         return
     try:
         content = render_tasks(project=export.project, format=export.format)
-        name = f"exports/{export.pk}.{export.format}"
+        name = _file_name(export.pk, export.format)
         if default_storage.exists(name):
             default_storage.delete(name)
         export.file.name = default_storage.save(name, ContentFile(content))

@@ -26,13 +26,18 @@ def _lock_key(owner_id: uuid.UUID | str) -> int:
     return int.from_bytes(uuid.UUID(str(owner_id)).bytes[:8], "big", signed=True)
 
 
+def _lock(owner_id: uuid.UUID | str, statement: str) -> None:
+    """Take the owner's lock until the surrounding transaction ends (outside one it would end at once)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("the owner's lock belongs inside the write's or the purge's transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [_lock_key(owner_id)])
+
+
 def owner_write_begin(*, owner_id: uuid.UUID | str) -> None:
     """In the transaction of a write that adds rows for the owner: wait for a purge of the owner's data in
     progress, then refuse if the owner is deleted. The lock is held until the transaction ends."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("owner_write_begin() belongs inside the write's transaction")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_lock_key(owner_id)])
+    _lock(owner_id, "SELECT pg_advisory_xact_lock_shared(%s)")
     # A statement of its own, after the lock: its snapshot sees a purge that committed while this one waited.
     if DeletedOwner.objects.filter(owner_id=owner_id).exists():
         raise OwnerDeleted
@@ -41,8 +46,5 @@ def owner_write_begin(*, owner_id: uuid.UUID | str) -> None:
 def owner_purge_begin(*, owner_id: uuid.UUID | str) -> None:
     """In the purge's transaction: wait for the owner's writes in progress, and record the owner as deleted so
     that none can follow."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("owner_purge_begin() belongs inside the purge's transaction")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(owner_id)])
+    _lock(owner_id, "SELECT pg_advisory_xact_lock(%s)")
     DeletedOwner.objects.get_or_create(owner_id=owner_id)
