@@ -128,7 +128,9 @@ test-resource: ## The resource service's tests (PostgreSQL and Redis on 127.0.0.
 test-native: ## The black-box suite against the native stack, started and stopped for the run
 	tests/run-native.sh
 
-test-infra: ## Check the CloudFormation templates: cfn-lint (informational checks too), checkov, template tests
+test-infra: ## Check the infrastructure code: cfn-lint (informational checks too), checkov, template tests, promtool
+	promtool check config infra/prometheus/prometheus.yml
+	promtool test rules infra/prometheus/alerts.test.yml
 	.venv/bin/cfn-lint --include-checks I -- infra/templates/*.yaml
 	.venv/bin/checkov --directory infra/templates --framework cloudformation --skip-download --compact --quiet
 	.venv/bin/pytest infra/tests

@@ -53,4 +53,5 @@ done
 
 docker build -q -t postgres:15-bookworm "$here/standins/postgres" >/dev/null
 docker build -q -t redis:7-bookworm "$here/standins/redis" >/dev/null
+docker build -q -t prom/prometheus:v2.53.0 "$here/standins/prometheus" >/dev/null
 echo "docker ready"

@@ -15,6 +15,8 @@ import pytest
 import requests
 
 BASE_URL = os.environ.get("BLACKBOX_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
+# The stacks' JWT_ISSUER: the tokens' `iss` and the address of the auth service's discovery documents.
+ISSUER = os.environ.get("BLACKBOX_ISSUER", "http://localhost:8080/auth")
 PASSWORD = "a long and unusual passphrase"
 NEW_PASSWORD = "another long passphrase"
 WRONG_PASSWORD = "not the password at all"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prepares this machine for `make test` (its first step): the Debian packages the suites use, uv, and the three
-# virtual environments from the lock files. Run as root on Debian or Ubuntu, it installs the missing packages
+# Prepares this machine for `make test` (its first step): the Debian packages the suites use, uv, the three
+# virtual environments from the lock files, and the interop test's Node packages from theirs. Run as root on Debian or Ubuntu, it installs the missing packages
 # and says which; elsewhere it stops at once, naming every missing prerequisite with the command that installs
 # it. PostgreSQL and Redis must be running on 127.0.0.1 (README, Test it).
 set -o errexit -o nounset -o pipefail
@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 UV_VERSION=0.13.9
 # A command each suite runs, and the Debian package that has it.
 PACKAGES=(nginx:nginx envsubst:gettext-base curl:curl openssl:openssl psql:postgresql-client
-    pg_isready:postgresql-client redis-cli:redis-tools chromium:chromium)
+    pg_isready:postgresql-client redis-cli:redis-tools chromium:chromium node:nodejs npm:npm
+    promtool:prometheus)
 
 has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 
@@ -50,3 +51,4 @@ fi
 # uv may have been installed just now, into a folder of pip's that is not on PATH yet.
 uv="$(command -v uv || python3 -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "uv"))')"
 PATH="$(dirname "$uv"):$PATH" make --no-print-directory install
+npm ci --prefix tests/interop --no-audit --no-fund --silent

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds and starts the docker compose stack under a project name of its own, waits until every
-# service is healthy, runs the black-box suite against it, and removes the stack and its volumes.
+# Builds and starts the docker compose stack under a project name of its own, with the monitoring profile, waits
+# until every service is healthy, runs the black-box suite and the monitoring check against it, and removes the
+# stack and its volumes.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."
 
-export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+export GATEWAY_PORT="${GATEWAY_PORT:-8080}" PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
+export COMPOSE_PROFILES=monitoring
 # shellcheck source=tests/stack-limits.sh
 . tests/stack-limits.sh
 project="${COMPOSE_TEST_PROJECT:-jwt-services-test}"
@@ -35,6 +37,8 @@ export BLACKBOX_ADMIN_PASSWORD
 
 BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" BLACKBOX_SIGNING_KEY_FILE="$workdir/jwt.pem" \
     .venv/bin/pytest tests "$@"
+# After the suite, so that every metric the alerting rules read has been written.
+BLACKBOX_PROMETHEUS_URL="http://127.0.0.1:$PROMETHEUS_PORT" .venv/bin/pytest tests/monitoring -p no:cacheprovider -q
 # Scaling: more replicas, picked up by the running gateway without a restart.
 "${compose[@]}" up --detach --wait --wait-timeout 300 --no-recreate --scale auth=2 --scale resource=3
 BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" BLACKBOX_AUTH_REPLICAS=2 BLACKBOX_RESOURCE_REPLICAS=3 \

@@ -34,6 +34,8 @@ urlpatterns = [
     path("auth/logout/", tokens.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", tokens.LogoutAllView.as_view(), name="logout-all"),
     path("auth/.well-known/jwks.json", tokens.jwks, name="jwks"),
+    path("auth/.well-known/openid-configuration", tokens.metadata, name="openid-configuration"),
+    path("auth/.well-known/oauth-authorization-server", tokens.metadata, name="oauth-authorization-server"),
     path("auth/healthz", health.healthz, name="healthz"),
     path("auth/readyz", health.readyz, name="readyz"),
     path("auth/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="docs"),

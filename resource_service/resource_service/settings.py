@@ -129,8 +129,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "resource_service.lib.exceptions.exception_handler",
 }
 
-# The auth service's public keys: a PEM bundle, or the URL of its JWKS. Only the web service verifies
-# tokens; its start fails naming the settings when neither is given (wsgi.py).
+# The auth service's public keys: found through the discovery document of JWT_ISSUER, else at the URL of its
+# JWKS, else a PEM bundle. Only the web service verifies tokens; its start fails naming the settings when none
+# is given (wsgi.py).
+JWT_DISCOVERY = envbool("JWT_DISCOVERY", False)
 JWT_JWKS_URL = envstr("JWT_JWKS_URL", "")
 JWT_PUBLIC_KEY = envsecret("JWT_PUBLIC_KEY", required=False)
 JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")

@@ -1,4 +1,5 @@
-"""Keys from the JWKS URL: cached, refetched on an unknown kid at most every 30 s, kept while it is down."""
+"""Keys from the JWKS URL or the issuer's discovery: cached, refetched on an unknown kid at most every 30 s, kept
+while the auth service is down."""
 
 import json
 import threading
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 class FakeAuthService:
-    """A JWKS endpoint on 127.0.0.1 that counts its requests and can be made to fail."""
+    """A JWKS endpoint and a discovery document on 127.0.0.1 that count their requests and can be made to fail."""
 
     def __init__(self):
         self.public_keys = [PRIVATE_KEY.public_key()]
@@ -30,9 +31,16 @@ class FakeAuthService:
                 if outer.failing:
                     self.send_error(503)
                     return
-                body = json.dumps(
-                    {"keys": [json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key)) for key in outer.public_keys]}
-                ).encode()
+                if self.path == "/auth/.well-known/openid-configuration":
+                    document = outer.discovery
+                elif self.path == "/auth/.well-known/jwks.json":
+                    document = {
+                        "keys": [json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key)) for key in outer.public_keys]
+                    }
+                else:
+                    self.send_error(404)
+                    return
+                body = json.dumps(document).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
@@ -44,7 +52,9 @@ class FakeAuthService:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/auth/.well-known/jwks.json"
+        self.issuer = f"http://127.0.0.1:{self.server.server_port}/auth"
+        self.url = f"{self.issuer}/.well-known/jwks.json"
+        self.discovery = {"issuer": self.issuer, "jwks_uri": self.url}
 
     def stop(self):
         self.server.shutdown()
@@ -63,6 +73,17 @@ def auth_service(settings, monkeypatch):
     yield server
     keys._jwks.cache_clear()
     server.stop()
+
+
+@pytest.fixture
+def discovering(auth_service, settings):
+    """The resource service configured with the fake auth service's issuer alone."""
+    settings.JWT_DISCOVERY = True
+    settings.JWT_JWKS_URL = ""
+    settings.JWT_ISSUER = auth_service.issuer
+    keys._discovered.cache_clear()
+    yield auth_service
+    keys._discovered.cache_clear()
 
 
 def status_with(api, token: str) -> int:
@@ -103,3 +124,55 @@ def test_a_key_is_trusted_under_its_own_thumbprint_only(api, auth_service):
     auth_service.public_keys = [PRIVATE_KEY.public_key(), impostor.public_key()]
     # Signed by the impostor key but naming the real key's kid: verified against the real key, so refused.
     assert status_with(api, sign(claims_for(ALICE), key=impostor)) == 401
+
+
+def test_the_issuer_alone_finds_the_keys_through_discovery_and_caches_them(api, discovering):
+    token = sign(claims_for(ALICE, iss=discovering.issuer))
+    for _ in range(3):
+        assert status_with(api, token) == 200
+    assert discovering.requests == 2  # the discovery document, then the JWKS it names
+
+
+def test_discovered_keys_are_refetched_and_kept_as_the_jwks_url_s(api, discovering):
+    token = sign(claims_for(ALICE, iss=discovering.issuer))
+    assert status_with(api, token) == 200
+    new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    new_token = sign(
+        claims_for(ALICE, iss=discovering.issuer), key=new_key, headers={"kid": keys.thumbprint(new_key.public_key())}
+    )
+    discovering.public_keys.append(new_key.public_key())
+    assert status_with(api, new_token) == 401  # fetched less than 30 s ago
+    discovering.clock[0] += 30
+    assert status_with(api, new_token) == 200
+
+    discovering.failing = True
+    discovering.clock[0] += 3600
+    assert status_with(api, token) == 200
+    assert status_with(api, new_token) == 200
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"issuer": "http://127.0.0.1:9/auth", "jwks_uri": "{url}"},
+        {"jwks_uri": "{url}"},
+        {"issuer": "{issuer}"},
+        {"issuer": "{issuer}", "jwks_uri": ["{url}"]},
+        {"issuer": "{issuer}", "jwks_uri": "file:///etc/passwd"},
+        ["{issuer}"],
+    ],
+    ids=["another-issuer", "no-issuer", "no-jwks-uri", "jwks-uri-not-a-string", "jwks-uri-not-http", "not-an-object"],
+)
+def test_a_discovery_document_that_does_not_vouch_for_the_issuer_s_keys_is_not_used(api, discovering, document):
+    filled = json.loads(json.dumps(document).replace("{url}", discovering.url).replace("{issuer}", discovering.issuer))
+    discovering.discovery = filled
+    assert status_with(api, sign(claims_for(ALICE, iss=discovering.issuer))) == 401
+    assert discovering.requests == 1  # the JWKS was never asked for
+
+
+def test_a_discovery_document_that_goes_wrong_leaves_the_last_good_keys(api, discovering):
+    token = sign(claims_for(ALICE, iss=discovering.issuer))
+    assert status_with(api, token) == 200
+    discovering.discovery = {"issuer": "http://127.0.0.1:9/auth", "jwks_uri": discovering.url}
+    discovering.clock[0] += 3600
+    assert status_with(api, token) == 200

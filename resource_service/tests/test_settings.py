@@ -94,7 +94,11 @@ def test_the_web_start_needs_a_key_source(settings):
 
     settings.JWT_PUBLIC_KEY = None
     settings.JWT_JWKS_URL = ""
-    with pytest.raises(ImproperlyConfigured, match="JWT_JWKS_URL"):
+    settings.JWT_DISCOVERY = False
+    with pytest.raises(ImproperlyConfigured, match="JWT_JWKS_URL or JWT_DISCOVERY"):
         keys.check_configuration()
     settings.JWT_JWKS_URL = "http://127.0.0.1:9/jwks.json"
+    keys.check_configuration()
+    settings.JWT_JWKS_URL = ""
+    settings.JWT_DISCOVERY = True
     keys.check_configuration()

@@ -12,7 +12,8 @@ from conftest import PASSWORDS_USED
 
 PATTERNS = {
     "a JWT": re.compile(r"eyJ[A-Za-z0-9_-]{10,}"),
-    "an Authorization header": re.compile(r"authorization|bearer ", re.IGNORECASE),
+    # A header's name with its value (a path such as /.well-known/oauth-authorization-server is no header).
+    "an Authorization header": re.compile(r"authorization['\"]?\s*[:=]|bearer ", re.IGNORECASE),
     "a private key": re.compile(r"PRIVATE KEY"),
 }
 

@@ -6,11 +6,10 @@ import time
 import uuid
 
 import pytest
-from conftest import Gateway
+from conftest import ISSUER, Gateway
 
 from security.attacker import assert_refused
 
-ISSUER = "http://localhost:8080/auth"
 NOW = int(time.time())
 
 

@@ -1,5 +1,6 @@
-"""Token endpoints: log in, refresh, log out, and the public key set."""
+"""Token endpoints: log in, refresh, log out, the public key set and the discovery metadata."""
 
+from collections.abc import Mapping
 from typing import cast
 
 from django.http import HttpRequest, JsonResponse
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from auth_service.accounts.models import User
 from auth_service.lib.throttling import AddressRateThrottle
-from auth_service.tokens import keys, services
+from auth_service.tokens import discovery, keys, services
 from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, TokenPairSerializer
 
 PAIR_EXAMPLE = {
@@ -108,8 +109,18 @@ class LogoutAllView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@require_GET
-def jwks(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(keys.jwks())
+def _cacheable(document: Mapping[str, object]) -> JsonResponse:
+    response = JsonResponse(document)
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    return _cacheable(keys.jwks())
+
+
+@require_GET
+def metadata(request: HttpRequest) -> JsonResponse:
+    """OpenID Connect Discovery and RFC 8414 metadata: one document at both well-known names."""
+    return _cacheable(discovery.metadata())

@@ -1,4 +1,4 @@
-"""The auth service's public keys, by their RFC 7638 key ids: from a PEM bundle, or from its JWKS URL."""
+"""The auth service's public keys, by their RFC 7638 key ids: from a PEM bundle, its JWKS URL or its discovery."""
 
 import base64
 import hashlib
@@ -8,6 +8,8 @@ import threading
 import time
 import urllib.request
 from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -78,10 +80,12 @@ class JwksKeys:
                     self._fetch(now)
         return self.keys.get(kid)
 
+    def jwks_url(self) -> str:
+        return self.url
+
     def _fetch(self, now: float) -> None:
         try:
-            with urllib.request.urlopen(self.url, timeout=self.TIMEOUT_SECONDS) as response:  # noqa: S310
-                document = json.load(response)
+            document = _get_json(self.jwks_url(), self.TIMEOUT_SECONDS)
             keys = {}
             for jwk in document["keys"]:
                 if jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig" or jwk.get("alg", "RS256") != "RS256":
@@ -96,13 +100,52 @@ class JwksKeys:
         self.fetched_at = now
 
 
+class DiscoveredKeys(JwksKeys):
+    """The keys at the `jwks_uri` of the issuer's OpenID Connect discovery document, read anew at each fetch.
+
+    A document that names another issuer is refused (RFC 8414 section 3.3), and the last good keys stay in use.
+    """
+
+    def __init__(self, issuer: str):
+        super().__init__(discovery_url(issuer))
+        self.issuer = issuer
+
+    def jwks_url(self) -> str:
+        document = _get_json(self.url, self.TIMEOUT_SECONDS)
+        if not isinstance(document, dict) or document.get("issuer") != self.issuer:
+            raise ValueError(f"the discovery document does not name the issuer {self.issuer}")
+        jwks_uri = document.get("jwks_uri")
+        if not isinstance(jwks_uri, str):
+            raise ValueError("the discovery document names no jwks_uri")
+        return jwks_uri
+
+
+def discovery_url(issuer: str) -> str:
+    """OpenID Connect Discovery's address for an issuer: its URL and /.well-known/openid-configuration."""
+    return f"{issuer.rstrip('/')}/.well-known/openid-configuration"
+
+
+def _get_json(url: str, timeout: float) -> Any:
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"not an HTTP(S) URL: {url}")
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (HTTP(S) only, checked above)
+        return json.load(response)
+
+
 @lru_cache(maxsize=2)
 def _jwks(url: str) -> JwksKeys:
     return JwksKeys(url)
 
 
+@lru_cache(maxsize=2)
+def _discovered(issuer: str) -> DiscoveredKeys:
+    return DiscoveredKeys(issuer)
+
+
 def verification_key(kid: str) -> rsa.RSAPublicKey | None:
     """The trusted public key with this key id, if any."""
+    if settings.JWT_DISCOVERY:
+        return _discovered(settings.JWT_ISSUER).get(kid)
     if settings.JWT_JWKS_URL:
         return _jwks(settings.JWT_JWKS_URL).get(kid)
     return verification_keys().get(kid)
@@ -111,11 +154,11 @@ def verification_key(kid: str) -> rsa.RSAPublicKey | None:
 def verification_keys() -> dict[str, rsa.RSAPublicKey]:
     """Return the trusted public keys of the PEM bundle by key id, parsed once."""
     if not settings.JWT_PUBLIC_KEY:
-        raise ImproperlyConfigured("JWT_PUBLIC_KEY (or JWT_PUBLIC_KEY_FILE), or JWT_JWKS_URL, must be set")
+        raise ImproperlyConfigured("JWT_PUBLIC_KEY (or JWT_PUBLIC_KEY_FILE), JWT_JWKS_URL or JWT_DISCOVERY must be set")
     return _parse_bundle(settings.JWT_PUBLIC_KEY)
 
 
 def check_configuration() -> None:
     """Fail the start if no key source is configured or the PEM bundle is unusable."""
-    if not settings.JWT_JWKS_URL:
+    if not (settings.JWT_DISCOVERY or settings.JWT_JWKS_URL):
         verification_keys()
