@@ -97,12 +97,19 @@ keys: dev-env ## Generate the development secret keys and key pair, unless they 
 		openssl pkey -in "$(JWT_PRIVATE_KEY_FILE)" -pubout -out "$(JWT_PUBLIC_KEY_FILE)"; \
 	fi
 
-lint: lint-gateway ## Check the code with ruff and mypy, the files both services keep a copy of, and the gateway
+SHELL_SCRIPTS = $(shell find . -name '*.sh' -not -path '*/.venv/*' -not -path '*/node_modules/*' -not -path './.dev/*') .ci/run
+
+lint: lint-gateway ## Check the code (ruff, mypy), the parallel files, the gateway, the workflows and the shell scripts
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	cd auth_service && .venv/bin/mypy auth_service
 	cd resource_service && .venv/bin/mypy resource_service
 	.venv/bin/python .ci/check-parallel-files.py
+	.venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	.venv/bin/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
+	.venv/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	.venv/bin/python .ci/check-workflow-scripts.py
+	.venv/bin/shellcheck $(SHELL_SCRIPTS)
 
 lint-gateway: ## Check the rendered gateway configuration with nginx -t and gixy
 	GATEWAY_PREFIX="$(DEV_DIR)/gateway-lint" GATEWAY_RENDER_ONLY=1 gateway/run.sh
@@ -137,8 +144,8 @@ test-infra: ## Check the infrastructure code: cfn-lint (informational checks too
 
 ENV ?= staging
 REGION ?= eu-west-1
-infra-plan: test-infra ## Validate the templates and print the commands that deploy ENV (to REGION)
-	@infra/plan.sh "$(ENV)" "$(REGION)"
+infra-plan: test-infra ## Validate the templates and print the commands infra/deploy.sh would run for ENV (in REGION)
+	@infra/deploy.sh --plan "$(ENV)" "$(REGION)"
 
 fuzz: ## Long runs: both services' property tests, and schemathesis on the native stack (FUZZ_MAX_EXAMPLES, FUZZ_MAX_TIME)
 	cd auth_service && HYPOTHESIS_PROFILE=long .venv/bin/pytest -q -m hypothesis

@@ -44,9 +44,8 @@ fi
 
 # Certificates of an intercepting proxy, if this machine has one, for builds that use HTTPS.
 for service in auth_service resource_service; do
-    rm -rf "$here/../$service/.build-ca"
+    rm -f "$here/../$service/.build-ca/"*.crt
     if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
-        mkdir -p "$here/../$service/.build-ca"
         cp /usr/local/share/ca-certificates/*.crt "$here/../$service/.build-ca/"
     fi
 done

@@ -49,6 +49,7 @@ render() {
     fi
     export GATEWAY_REAL_IP="$real_ip"
     export GATEWAY_TRUSTED_GEO="$geo"
+    # shellcheck disable=SC2016 # envsubst's list of the variables to replace, not an expansion
     envsubst '${GATEWAY_PORT} ${AUTH_SERVERS} ${RESOURCE_SERVERS} ${GATEWAY_AUTH_RATE} ${GATEWAY_API_RATE}
         ${GATEWAY_AUTH_BURST} ${GATEWAY_API_BURST} ${GATEWAY_MAX_BODY_SIZE} ${GATEWAY_REAL_IP} ${GATEWAY_TRUSTED_GEO}' \
         <"$template" >"$1"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/run-native.sh and tests/bench/run.sh. `start_stack LOG` starts the native stack (make dev)
 # in a process group of its own and waits until the gateway and both services answer; `stop_stack` stops
 # every process of it. Needs BLACKBOX_BASE_URL.

@@ -9,8 +9,7 @@ cd "$(dirname "$0")/.."
 UV_VERSION=0.13.9
 # A command each suite runs, and the Debian package that has it.
 PACKAGES=(nginx:nginx envsubst:gettext-base curl:curl openssl:openssl psql:postgresql-client
-    pg_isready:postgresql-client redis-cli:redis-tools chromium:chromium node:nodejs npm:npm
-    promtool:prometheus)
+    pg_isready:postgresql-client redis-cli:redis-tools node:nodejs npm:npm promtool:prometheus)
 
 has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 
@@ -18,6 +17,8 @@ missing=()
 for entry in "${PACKAGES[@]}"; do
     has "${entry%%:*}" || missing+=("${entry#*:}")
 done
+# The browser test's Chromium, unless BLACKBOX_CHROMIUM names another Chromium-based browser.
+has "${BLACKBOX_CHROMIUM:-chromium}" || missing+=(chromium)
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 
 problems=()

@@ -31,6 +31,7 @@ start_stack "$log"
 export BLACKBOX_ADMIN_USER=blackbox-admin
 BLACKBOX_ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
 export BLACKBOX_ADMIN_PASSWORD
+# shellcheck source=/dev/null # written by make dev-env
 (. "$DEV_DIR/resource.env" && cd resource_service && .venv/bin/python manage.py shell -c \
     "import os; from django.contrib.auth.models import User; u, _ = User.objects.get_or_create(username=os.environ['BLACKBOX_ADMIN_USER']); u.is_staff = u.is_superuser = True; u.set_password(os.environ['BLACKBOX_ADMIN_PASSWORD']); u.save()")
 BLACKBOX_SIGNING_KEY_FILE="$JWT_PRIVATE_KEY_FILE" .venv/bin/pytest tests "$@"
@@ -39,9 +40,12 @@ BLACKBOX_SIGNING_KEY_FILE="$JWT_PRIVATE_KEY_FILE" .venv/bin/pytest tests "$@"
 export BLACKBOX_STATE_DIR="$state"
 .venv/bin/pytest tests/rotation/test_1_before.py -p no:cacheprovider -q
 stop_stack
+# shellcheck source=/dev/null # written by make dev-env
 (. "$DEV_DIR/auth.env" && cd auth_service && .venv/bin/python manage.py generate_jwt_key \
     --private "$state/new-private.pem" --public "$state/new-public.pem" >/dev/null)
 cat "$JWT_PUBLIC_KEY_FILE" "$state/new-public.pem" >"$state/bundle.pem"
+# The old public key is the one retired: $JWT_PUBLIC_KEY_FILE is expanded before the new bundle replaces it.
+# shellcheck disable=SC2097,SC2098
 JWT_PRIVATE_KEY_FILE="$state/new-private.pem" JWT_PREVIOUS_PUBLIC_KEYS_FILE="$JWT_PUBLIC_KEY_FILE" \
     JWT_PUBLIC_KEY_FILE="$state/bundle.pem" start_stack "$log"
 .venv/bin/pytest tests/rotation/test_2_after.py -p no:cacheprovider -q

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts that start a stack for the black-box suite. The suite registers and logs in dozens
 # of accounts and sends hundreds of attack requests from one address within seconds, so the per-address
 # limits are raised for its stack; their defaults are covered by the services' tests and by

@@ -58,7 +58,7 @@ SOURCE = re.compile(
 
 
 def test_every_template_is_here():
-    assert set(TEMPLATES) == {"network", "data", "platform", "auth", "resource", "gateway"}
+    assert set(TEMPLATES) == {"registry", "network", "data", "platform", "auth", "resource", "gateway", "monitoring"}
 
 
 def test_the_seven_services_exist_and_each_but_the_beats_scales_on_its_own():
@@ -311,3 +311,176 @@ def test_each_service_deploys_its_own_image_tag(stack):
             assert "MigrationImageTag" in refs_in(container["Image"])
         else:
             assert container["Image"] == {"Fn::Sub": "${ImageRepository}:${ImageTag}"}
+
+
+def deploy_order() -> list[str]:
+    """The templates in the order of infra/README.md's stack table, which is the deploy order."""
+    rows = re.findall(
+        r"^\| `<env>-jwt-[a-z]+` \| `([a-z]+)\.yaml` \|", (ROOT / "infra" / "README.md").read_text(), re.M
+    )
+    return rows
+
+
+def walk(node):
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        yield from walk(child)
+
+
+def exported_name(name_node) -> str:
+    """An export or import name, `${EnvironmentName}-Name`, as `Name`."""
+    name = name_node["Fn::Sub"]
+    assert name.startswith("${EnvironmentName}-"), name
+    return name.removeprefix("${EnvironmentName}-")
+
+
+def exports_of(stack: str) -> list[str]:
+    return [exported_name(output["Export"]["Name"]) for output in load(stack)["Outputs"].values() if "Export" in output]
+
+
+def imports_of(stack: str) -> set[str]:
+    return {
+        exported_name(node["Fn::ImportValue"])
+        for node in walk(load(stack))
+        if isinstance(node, dict) and "Fn::ImportValue" in node
+    }
+
+
+def test_the_documented_deploy_order_names_every_template_once():
+    order = deploy_order()
+    assert sorted(order) == sorted(TEMPLATES)
+    assert len(order) == len(set(order))
+
+
+def test_every_import_names_an_export_of_a_stack_earlier_in_the_deploy_order():
+    order = deploy_order()
+    exported_by = {}
+    for stack in order:
+        for name in exports_of(stack):
+            assert name not in exported_by, f"{name} is exported by {exported_by.get(name)} and {stack}"
+            exported_by[name] = stack
+    for position, stack in enumerate(order):
+        for name in sorted(imports_of(stack)):
+            assert name in exported_by, f"{stack} imports {name}, which no stack exports"
+            assert exported_by[name] in order[:position], f"{stack} imports {name} of the later {exported_by[name]}"
+
+
+def test_each_image_has_a_repository_scanned_on_push_with_immutable_tags_and_kept_to_the_newest():
+    repositories = resources("registry", "AWS::ECR::Repository")
+    assert sorted(r["Properties"]["RepositoryName"]["Fn::Sub"] for r in repositories.values()) == [
+        f"jwt-services/${{EnvironmentName}}/{image}" for image in ("auth", "gateway", "resource")
+    ]
+    for repository in repositories.values():
+        properties = repository["Properties"]
+        assert properties["ImageTagMutability"] == "IMMUTABLE"
+        assert properties["ImageScanningConfiguration"] == {"ScanOnPush": True}
+        assert properties["EncryptionConfiguration"]["EncryptionType"] == "KMS"
+        policy = json.loads(
+            properties["LifecyclePolicy"]["LifecyclePolicyText"]["Fn::Sub"].replace("${KeepImages}", "30")
+        )
+        (rule,) = policy["rules"]
+        assert rule["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 30}
+        assert rule["action"] == {"type": "expire"}
+        assert repository["DeletionPolicy"] == "Retain"
+
+
+def test_the_deploy_role_is_assumed_through_oidc_by_one_repositorys_environment_only():
+    role = load("registry")["Resources"]["DeployRole"]
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert list(statement["Principal"]) == ["Federated"]
+    assert statement["Condition"]["StringEquals"] == {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": {
+            "Fn::Sub": "repo:${GitHubRepository}:environment:${EnvironmentName}"
+        },
+    }
+    assert not resources("registry", "AWS::IAM::AccessKey")
+    assert not resources("registry", "AWS::IAM::User")
+    for policy_statement in role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]:
+        if "iam:PassRole" in policy_statement["Action"]:
+            assert "iam:PassedToService" in refs_in(policy_statement["Condition"])
+
+
+ALARMS = resources("monitoring", "AWS::CloudWatch::Alarm")
+
+
+def alarmed_metrics(alarm: dict) -> list[tuple[str, str, str]]:
+    """(namespace, metric, dimensions) of an alarm, of each metric of a metric-math alarm too."""
+    properties = alarm["Properties"]
+    metrics = [m["MetricStat"]["Metric"] for m in properties.get("Metrics", []) if "MetricStat" in m] or [properties]
+    return [(m["Namespace"], m["MetricName"], refs_in(m["Dimensions"])) for m in metrics]
+
+
+def test_every_alarm_notifies_the_topic_when_it_fires_and_when_it_clears():
+    assert "AlarmTopicArn" in load("monitoring")["Parameters"]
+    for name, alarm in ALARMS.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopicArn"}], name
+        assert alarm["Properties"]["OKActions"] == [{"Ref": "AlarmTopicArn"}], name
+
+
+def test_the_alarms_cover_the_load_balancer_every_ecs_service_the_databases_and_redis():
+    alarmed = {(namespace, metric): [] for alarm in ALARMS.values() for namespace, metric, _ in alarmed_metrics(alarm)}
+    for alarm in ALARMS.values():
+        for namespace, metric, dimensions in alarmed_metrics(alarm):
+            alarmed[(namespace, metric)].append(dimensions)
+    assert {
+        ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"),
+        ("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count"),
+        ("AWS/ApplicationELB", "RequestCount"),
+        ("AWS/ApplicationELB", "TargetResponseTime"),
+        ("AWS/ApplicationELB", "UnHealthyHostCount"),
+        ("AWS/ECS", "CPUUtilization"),
+        ("AWS/ECS", "MemoryUtilization"),
+        ("AWS/RDS", "CPUUtilization"),
+        ("AWS/RDS", "FreeStorageSpace"),
+        ("AWS/RDS", "DatabaseConnections"),
+        ("AWS/ElastiCache", "DatabaseMemoryUsagePercentage"),
+        ("AWS/ElastiCache", "Evictions"),
+    } == set(alarmed)
+    services = sorted(
+        service["Properties"]["ServiceName"]
+        for stack in SERVICE_STACKS
+        for service in resources(stack, "AWS::ECS::Service").values()
+    )
+    for metric in ("CPUUtilization", "MemoryUtilization"):
+        assert sorted(json.loads(d)[1]["Value"] for d in alarmed[("AWS/ECS", metric)]) == services
+    for metric in ("CPUUtilization", "FreeStorageSpace", "DatabaseConnections"):
+        assert sorted(alarmed[("AWS/RDS", metric)]) == sorted(
+            refs_in(
+                [
+                    {
+                        "Name": "DBInstanceIdentifier",
+                        "Value": {"Fn::ImportValue": {"Fn::Sub": f"${{EnvironmentName}}-{db}DatabaseId"}},
+                    }
+                ]
+            )
+            for db in ("Auth", "Resource")
+        )
+    for metric in ("DatabaseMemoryUsagePercentage", "Evictions"):
+        nodes = [json.loads(d)[0]["Value"]["Fn::Sub"][0] for d in alarmed[("AWS/ElastiCache", metric)]]
+        assert sorted(nodes) == ["${Group}-001", "${Group}-002"]
+
+
+def metric_lines(lines: list[list[str]]) -> list[list[str]]:
+    """A widget's metrics with CloudWatch's shorthand spelled out: "." repeats the item above, and "..." all
+    the items of the line above but as many as follow it."""
+    expanded: list[list[str]] = []
+    for line in lines:
+        previous = expanded[-1] if expanded else []
+        if line[0] == "...":
+            line = previous[: len(previous) - len(line) + 1] + line[1:]
+        else:
+            line = [previous[i] if item == "." else item for i, item in enumerate(line)]
+        expanded.append(line)
+    return expanded
+
+
+def test_the_dashboard_is_json_and_shows_every_alarmed_metric():
+    body, variables = load("monitoring")["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    assert set(re.findall(r"\$\{([A-Za-z]+)\}", body)) == set(variables)
+    widgets = json.loads(re.sub(r"\$\{[A-Za-z:]+\}", "x", body))["widgets"]
+    shown = {(line[0], line[1]) for widget in widgets for line in metric_lines(widget["properties"]["metrics"])}
+    alarmed = {(namespace, metric) for alarm in ALARMS.values() for namespace, metric, _ in alarmed_metrics(alarm)}
+    assert alarmed <= shown

@@ -24,7 +24,7 @@ export REDIS_URL="redis://127.0.0.1:$FAULTS_REDIS_PORT/0"
 export CELERY_VISIBILITY_TIMEOUT=10
 . tests/stack-limits.sh
 export BLACKBOX_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
-pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+pgbin="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
 export FAULTS_PGBIN="$pgbin"
 mkdir -p "$DEV_DIR"
 

@@ -18,7 +18,9 @@ if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
     for f in /docker-entrypoint-initdb.d/*; do
         case "$f" in
             *.sql) psql -v ON_ERROR_STOP=1 --username "$user" --dbname "$db" -f "$f" ;;
-            *.sh) . "$f" ;;
+            *.sh)
+                # shellcheck source=/dev/null # the image user's own scripts
+                . "$f" ;;
         esac
     done
     pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Deploys one environment, in the order of infra/README.md: the registry, network, data and platform stacks
+# (unchanged ones are a no-op), the three images built and pushed to ECR tagged with the commit, then for auth
+# and resource: the migration task of the new image registered, run and its exit code checked, and only then the
+# service rolled; the gateway, and the monitoring stack last. A failed migration stops the deploy with the
+# services untouched. The deploy workflow (.github/workflows/deploy.yml) runs this; so can an operator.
+#
+# Usage: infra/deploy.sh [--plan] ENVIRONMENT [REGION]
+#   --plan  print the commands instead of running them (make infra-plan), calling nothing: the reads show as
+#           commands with <placeholders> for their answers, and every stack is taken to exist
+# Settings (environment): IMAGE_TAG (default: the commit), CLOUDFORMATION_ROLE_ARN (the role CloudFormation acts
+# with), and the parameters a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and
+# JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN (monitoring). Later deploys keep the values a stack has.
+set -o errexit -o nounset -o pipefail
+cd "$(dirname "$0")/.."
+
+plan=false
+if [ "${1:-}" = "--plan" ]; then
+    plan=true
+    shift
+fi
+env_name="${1:?usage: infra/deploy.sh [--plan] ENVIRONMENT [REGION]}"
+region="${2:-${AWS_REGION:-eu-west-1}}"
+tag="${IMAGE_TAG:-$(git rev-parse --short=12 HEAD)}"
+
+# What a plan prints goes to the script's own standard output, also from inside $(...).
+exec 3>&1
+say() { printf '\n# %s\n' "$*" >&3; }
+# A command as it could be typed: a word of other characters than these in quotes.
+show() {
+    local words=() word safe='^[A-Za-z0-9_./:=@,+-]+$' plain_in_double_quotes='^[^$`"\\]*$'
+    for word in "$@"; do
+        if [[ $word =~ $safe ]]; then
+            words+=("$word")
+        elif [[ $word =~ $plain_in_double_quotes ]]; then
+            words+=("\"$word\"")
+        else
+            words+=("'${word//\'/\'\\\'\'}'")
+        fi
+    done
+    echo "${words[*]}" >&3
+}
+
+# Runs a command, or prints it in a plan.
+run() {
+    if $plan; then
+        show "$@"
+    else
+        "$@"
+    fi
+}
+
+# The answer of an AWS call; in a plan, the call is printed and a placeholder naming its answer returned.
+ask() {
+    local placeholder="$1"
+    shift
+    if $plan; then
+        show aws --region "$region" "$@"
+        echo "<$placeholder>"
+    else
+        aws --region "$region" "$@"
+    fi
+}
+
+stack_exists() {
+    $plan || aws --region "$region" cloudformation describe-stacks --stack-name "$1" >/dev/null 2>&1
+}
+
+output_of() {
+    ask "$2 of $1" cloudformation describe-stacks --stack-name "$1" \
+        --query "Stacks[0].Outputs[?OutputKey=='$2'].OutputValue" --output text
+}
+
+export_value() {
+    ask "export $env_name-$1" cloudformation list-exports \
+        --query "Exports[?Name=='$env_name-$1'].Value" --output text
+}
+
+# deploy_stack TEMPLATE [NAME=VALUE ...]: a parameter with an empty value is left out, so that an existing stack
+# keeps the value it has.
+deploy_stack() {
+    local template="$1"
+    shift
+    local overrides=("EnvironmentName=$env_name") role=()
+    for parameter in "$@"; do
+        if [ -n "${parameter#*=}" ]; then
+            overrides+=("$parameter")
+        fi
+    done
+    if [ -n "${CLOUDFORMATION_ROLE_ARN:-}" ]; then
+        role=(--role-arn "$CLOUDFORMATION_ROLE_ARN")
+    fi
+    run aws --region "$region" cloudformation deploy --stack-name "$env_name-jwt-$template" \
+        --template-file "infra/templates/$template.yaml" --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset \
+        "${role[@]}" --parameter-overrides "${overrides[@]}"
+}
+
+# push_image REPOSITORY FOLDER: build and push the image of FOLDER, unless the repository has this tag already
+# (tags are immutable: a rerun of the same commit pushes nothing).
+push_image() {
+    if ! $plan && aws --region "$region" ecr describe-images --repository-name "${1#*/}" \
+        --image-ids "imageTag=$tag" >/dev/null 2>&1; then
+        echo "$1:$tag exists; not rebuilt"
+        return
+    fi
+    run docker build --tag "$1:$tag" "$2"
+    run docker push "$1:$tag"
+}
+
+capitalized() { echo "${1^}"; }
+
+# migrate SERVICE: run the stack's migration task and fail unless it exits with 0.
+migrate() {
+    local task_definition subnets security_group task exit_code
+    task_definition="$(output_of "$env_name-jwt-$1" MigrateTaskDefinition)"
+    subnets="$(export_value PrivateSubnets)"
+    security_group="$(export_value "$(capitalized "$1")SecurityGroup")"
+    task="$(ask "task arn" ecs run-task --cluster "$env_name-jwt-services" --launch-type FARGATE \
+        --task-definition "$task_definition" --started-by deploy.sh \
+        --network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$security_group]}" \
+        --query "tasks[0].taskArn" --output text)"
+    run aws --region "$region" ecs wait tasks-stopped --cluster "$env_name-jwt-services" --tasks "$task"
+    exit_code="$(ask "exit code" ecs describe-tasks --cluster "$env_name-jwt-services" --tasks "$task" \
+        --query "tasks[0].containers[0].exitCode" --output text)"
+    if ! $plan && [ "$exit_code" != "0" ]; then
+        echo "deploy.sh: the $1 migration ($task) exited with $exit_code; the $1 services were not changed" >&2
+        exit 1
+    fi
+}
+
+# deploy_service SERVICE REPOSITORY [NAME=VALUE ...]: register the new image's migration task, migrate, then roll
+# the service. A new stack starts with the new image at once: its tasks' health checks touch no table.
+deploy_service() {
+    local service="$1" repository="ImageRepository=$2"
+    shift 2
+    if stack_exists "$env_name-jwt-$service"; then
+        say "$service: the migration task of $tag"
+        deploy_stack "$service" "$repository" "MigrationImageTag=$tag"
+    else
+        say "$service: a new stack, with $tag"
+        deploy_stack "$service" "$repository" "MigrationImageTag=$tag" "ImageTag=$tag" "$@"
+    fi
+    say "$service: migrate"
+    migrate "$service"
+    say "$service: roll the services to $tag"
+    deploy_stack "$service" "$repository" "MigrationImageTag=$tag" "ImageTag=$tag"
+}
+
+say "Deploy $env_name in $region, images tagged $tag"
+say "registry, network, data, platform"
+deploy_stack registry
+deploy_stack network
+deploy_stack data
+deploy_stack platform "CertificateArn=${CERTIFICATE_ARN:-}"
+
+say "images"
+auth_repository="$(output_of "$env_name-jwt-registry" AuthRepositoryUri)"
+resource_repository="$(output_of "$env_name-jwt-registry" ResourceRepositoryUri)"
+gateway_repository="$(output_of "$env_name-jwt-registry" GatewayRepositoryUri)"
+if $plan; then
+    echo "aws --region $region ecr get-login-password | docker login --username AWS --password-stdin ${auth_repository%%/*}" >&3
+else
+    aws --region "$region" ecr get-login-password | docker login --username AWS --password-stdin "${auth_repository%%/*}"
+fi
+push_image "$auth_repository" auth_service
+push_image "$resource_repository" resource_service
+push_image "$gateway_repository" gateway
+
+deploy_service auth "$auth_repository" "PublicHostName=${PUBLIC_HOST:-}" \
+    "JwtPrivateKeySecretArn=${JWT_PRIVATE_KEY_SECRET_ARN:-}"
+deploy_service resource "$resource_repository" "PublicHostName=${PUBLIC_HOST:-}" \
+    "JwtPublicKeysParameter=/jwt-services/$env_name/public-keys"
+
+say "gateway"
+deploy_stack gateway "ImageRepository=$gateway_repository" "ImageTag=$tag"
+
+say "monitoring"
+deploy_stack monitoring "AlarmTopicArn=${ALARM_TOPIC_ARN:-}"
