@@ -152,7 +152,7 @@ fuzz: ## Long runs: both services' property tests, and schemathesis on the nativ
 	cd resource_service && HYPOTHESIS_PROFILE=long .venv/bin/pytest -q -m hypothesis
 	FUZZ_MAX_EXAMPLES="$${FUZZ_MAX_EXAMPLES:-500}" FUZZ_MAX_TIME="$${FUZZ_MAX_TIME:-600}" tests/run-native.sh -k fuzz
 
-bench: ## Load through the gateway, reported as ratios to a trivial view (needs wrk); writes docs/benchmarks.md
+bench: ## Load through gateways, as ratios to stock Django and naive DRF baselines (needs wrk); writes docs/benchmarks.md
 	tests/bench/run.sh
 
 profile: ## The resource service's list requests in process: CPU per request, pyinstrument trees in tests/artifacts/

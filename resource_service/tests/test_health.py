@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import ALICE
+
 
 @pytest.mark.django_db
 def test_healthz_touches_nothing(client, django_assert_num_queries):
@@ -74,3 +76,26 @@ def test_a_refused_host_is_logged_as_a_warning_without_a_traceback(client):
     records = [json.loads(line) for line in stream.getvalue().splitlines()]
     refused = [record for record in records if record["logger"] == "django.security.DisallowedHost"]
     assert [(record["level"], "exc_info" in record) for record in refused] == [("WARNING", False)]
+
+
+def request_lines(caplog) -> list:
+    return [record for record in caplog.records if record.name == "resource_service.requests"]
+
+
+@pytest.mark.django_db
+def test_the_request_line_names_the_bearer_tokens_user(alice_api, caplog):
+    caplog.set_level("INFO", logger="resource_service.requests")
+    assert alice_api.get("/api/projects/").status_code == 200
+    (line,) = request_lines(caplog)
+    assert (line.method, line.path, line.status, line.user_id) == ("GET", "/api/projects/", 200, ALICE)
+
+
+def test_the_request_line_of_an_anonymous_request_resolves_no_session_user(client, caplog, monkeypatch):
+    def resolved(request):
+        raise AssertionError("the session user was resolved")
+
+    monkeypatch.setattr("django.contrib.auth.middleware.auth.get_user", resolved)
+    caplog.set_level("INFO", logger="resource_service.requests")
+    assert client.get("/api/healthz").status_code == 200
+    (line,) = request_lines(caplog)
+    assert line.user_id is None
