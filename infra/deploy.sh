@@ -26,7 +26,7 @@ tag="${IMAGE_TAG:-$(git rev-parse --short=12 HEAD)}"
 # What a plan prints goes to the script's own standard output, also from inside $(...).
 exec 3>&1
 say() { printf '\n# %s\n' "$*" >&3; }
-# A command as it could be typed: a word of other characters than these in quotes.
+# A command as it could be typed: each word bare, in double quotes or in single quotes, whichever suffices.
 show() {
     local words=() word safe='^[A-Za-z0-9_./:=@,+-]+$' plain_in_double_quotes='^[^$`"\\]*$'
     for word in "$@"; do
