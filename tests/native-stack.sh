@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by tests/run-native.sh and tests/bench/run.sh. `start_stack LOG` starts the native stack (make dev)
 # in a process group of its own and waits until the gateway and both services answer; `stop_stack` stops
-# every process of it. Needs BLACKBOX_BASE_URL.
+# every process of it (`stop_group`, which stops any such group). Needs BLACKBOX_BASE_URL.
 stack=""
 
 ready() {
@@ -30,14 +30,19 @@ start_stack() {
     exit 1
 }
 
-stop_stack() {
-    [ -n "$stack" ] || return 0
-    kill -TERM "$stack" 2>/dev/null || true
+# stop_group LEADER: SIGTERM the leader of a process group started with setsid, wait up to 10 s for it to stop,
+# then SIGKILL whatever of its group did not stop with it.
+stop_group() {
+    kill -TERM "$1" 2>/dev/null || true
     for _ in $(seq 1 100); do
-        kill -0 "$stack" 2>/dev/null || break
+        kill -0 "$1" 2>/dev/null || break
         sleep 0.1
     done
-    # Whatever did not stop on SIGTERM is in the stack's own process group.
-    kill -KILL -- "-$stack" 2>/dev/null || true
+    kill -KILL -- "-$1" 2>/dev/null || true
+}
+
+stop_stack() {
+    [ -n "$stack" ] || return 0
+    stop_group "$stack"
     stack=""
 }

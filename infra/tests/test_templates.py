@@ -315,10 +315,8 @@ def test_each_service_deploys_its_own_image_tag(stack):
 
 def deploy_order() -> list[str]:
     """The templates in the order of infra/README.md's stack table, which is the deploy order."""
-    rows = re.findall(
-        r"^\| `<env>-jwt-[a-z]+` \| `([a-z]+)\.yaml` \|", (ROOT / "infra" / "README.md").read_text(), re.M
-    )
-    return rows
+    readme = (ROOT / "infra" / "README.md").read_text()
+    return re.findall(r"^\| `<env>-jwt-[a-z]+` \| `([a-z]+)\.yaml` \|", readme, re.M)
 
 
 def walk(node):

@@ -8,7 +8,6 @@ baselines and the scenarios compared with them run in rounds (BENCH_ROUNDS, 3), 
 one of them again, so that a slow moment of a shared machine shows as one odd round rather than a wrong ratio.
 """
 
-import base64
 import datetime
 import json
 import os
@@ -22,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import jwt
 import requests
 
 BASE = os.environ["BLACKBOX_BASE_URL"]
@@ -204,18 +204,13 @@ def seed() -> dict:
     session = requests.Session()
     accounts = {label: account(session, label) for label in ("one", "twenty", "big")}
     project = seed_lists(session, BASE, accounts)
-    naive_users([jwt_subject(accounts[label]["access"]) for label in accounts])
+    naive_users([jwt.decode(a["access"], options={"verify_signature": False})["sub"] for a in accounts.values()])
     naive_project = seed_lists(session, NAIVE, accounts)
     refreshers = [account(session, f"refresh{i}")["refresh"] for i in range(2)]
     # The planner statistics that autovacuum would gather in time (it may be off or not yet have run).
     for url in (os.environ["RESOURCE_DATABASE_URL"], os.environ["BENCH_NAIVE_DATABASE_URL"]):
         subprocess.run(["psql", "-X", "-q", url, "-c", "ANALYZE"], check=True)
     return {**accounts, "project": project, "naive_project": naive_project, "refreshers": refreshers}
-
-
-def jwt_subject(token: str) -> str:
-    payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
 
 
 def login_rss_after_concurrent_logins(email: str) -> list[float]:
@@ -307,19 +302,19 @@ def main() -> None:
     for name in LOG_PIPELINE_LISTS:
         path, _, label = LISTS[name]
         scenarios.append((f"{name}, under make dev", MAKE_DEV + path.format(**data), bearer(data, label)))
-    rounds = rounds_of(scenarios)
-    results = [median_of([measured[i] for measured in rounds]) for i in range(len(scenarios))]
-    to_stock = {r.name: [measured[i].rps / measured[0].rps for measured in rounds] for i, r in enumerate(results)}
-    to_naive = {
-        f"{name}, authenticated": [measured[2 + i].rps / measured[2 + len(LISTS) + i].rps for measured in rounds]
-        for i, name in enumerate(LISTS)
-    }
-    # Each list under make dev against the same list on the bench's own stack, round by round.
+    rounds = [{r.name: r for r in measured} for measured in rounds_of(scenarios)]
+
+    def ratios(name: str, baseline: str) -> list[float]:
+        """Round by round, a scenario's requests per second over a baseline's."""
+        return [measured[name].rps / measured[baseline].rps for measured in rounds]
+
+    results = [median_of([measured[name] for measured in rounds]) for name, _, _ in scenarios]
+    to_stock = {r.name: ratios(r.name, STOCK_NAME) for r in results}
+    to_naive = {f"{name}, authenticated": ratios(f"{name}, authenticated", f"naive DRF: {name}") for name in LISTS}
+    # Each list under make dev against the same list on the bench's own stack.
     to_own_stack = {
-        f"{name}, under make dev": [
-            measured[2 + 2 * len(LISTS) + i].rps / measured[2 + list(LISTS).index(name)].rps for measured in rounds
-        ]
-        for i, name in enumerate(LOG_PIPELINE_LISTS)
+        f"{name}, under make dev": ratios(f"{name}, under make dev", f"{name}, authenticated")
+        for name in LOG_PIPELINE_LISTS
     }
     stock = results[0]
     extra = [
@@ -342,24 +337,27 @@ def main() -> None:
     for r in extra:
         to_stock[r.name] = [r.rps / stock.rps]
     write_report(
-        {
-            "results": results + extra,
-            "to_stock": to_stock,
-            "to_naive": to_naive,
-            "to_own_stack": to_own_stack,
-            "revocation_check_us": revocation_check_cost(),
-            "memory": {
-                port: [round(rss_mib(pid), 1) for pid in listening_pids(port)] for port in (AUTH_PORT, RESOURCE_PORT)
-            },
-            "login_rss": login_rss_after_concurrent_logins(data["one"]["email"]),
-        }
+        results + extra,
+        to_stock=to_stock,
+        to_naive=to_naive,
+        to_own_stack=to_own_stack,
+        check_us=revocation_check_cost(),
+        memory={port: [round(rss_mib(pid), 1) for pid in listening_pids(port)] for port in (AUTH_PORT, RESOURCE_PORT)},
+        login_rss=login_rss_after_concurrent_logins(data["one"]["email"]),
     )
 
 
-def write_report(state: dict) -> None:
-    results = state["results"]
+def write_report(
+    results: list[Result],
+    *,
+    to_stock: dict[str, list[float]],
+    to_naive: dict[str, list[float]],
+    to_own_stack: dict[str, list[float]],
+    check_us: float,
+    memory: dict[str, list[float]],
+    login_rss: list[float],
+) -> None:
     by_name = {r.name: r for r in results}
-    to_stock, to_naive = state["to_stock"], state["to_naive"]
     median = {name: statistics.median(values) for name, values in to_stock.items()}
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}, {platform.platform()}"
     workers, threads = os.environ.get("GUNICORN_WORKERS", "2"), os.environ.get("GUNICORN_THREADS", "4")
@@ -400,7 +398,7 @@ def write_report(state: dict) -> None:
     list_one, list_twenty, page = (by_name[f"{name}, authenticated"] for name in LISTS)
     one_name, _, page_name = LISTS
     naive_one, naive_page = by_name[f"naive DRF: {one_name}"], by_name[f"naive DRF: {page_name}"]
-    share = state["revocation_check_us"] / 1000 / list_one.cpu_ms_per_request
+    share = check_us / 1000 / list_one.cpu_ms_per_request
     lines += ["", "Targets, each from the ratios of this run:", ""]
     failed = [r.name for r in results if r.errors]
     if failed:
@@ -417,7 +415,7 @@ def write_report(state: dict) -> None:
             f"{verdict(x_naive >= 3)}; p99 {r.p99_ms:.1f} ms against the naive one's {naive.p99_ms:.1f} ms "
             f"(target no worse): {verdict(r.p99_ms <= naive.p99_ms)}."
         )
-    for name, values in state["to_own_stack"].items():
+    for name, values in to_own_stack.items():
         loss = 1 - statistics.median(values)
         lines.append(
             f"- {name} (honcho relaying every log line): {statistics.median(values):.2f} x the same list on the"
@@ -425,7 +423,7 @@ def write_report(state: dict) -> None:
             f" most 15 %): {verdict(loss <= 0.15)}. The compose stack's pipeline is not measured here."
         )
     lines += [
-        f"- Revocation check: {state['revocation_check_us']:.2f} µs per request in process (Redis is read at most",
+        f"- Revocation check: {check_us:.2f} µs per request in process (Redis is read at most",
         f"  once a second per user and process), {100 * share:.2f} % of the server CPU of an authenticated one-row",
         f"  list ({list_one.cpu_ms_per_request:.2f} ms; target under 5 %): {verdict(share < 0.05)}.",
         f"- SQL queries per list request: {list_one.queries_per_request:.2f} for 1 row, "
@@ -435,10 +433,8 @@ def write_report(state: dict) -> None:
         f"- Requests from the resource service to the auth service during the resource scenarios: "
         f"{sum(r.auth_requests for r in results if r.resource_scenario)} (target 0).",
         f"- RSS (MiB) of the auth service's gunicorn processes (master, workers) after {CONCURRENT_LOGINS} concurrent"
-        f" logins: {state['login_rss']} (target: every worker under 150): "
-        f"{verdict(max(state['login_rss']) < 150)}.",
-        f"- RSS (MiB) after the whole run: auth {state['memory'][AUTH_PORT]}, "
-        f"resource {state['memory'][RESOURCE_PORT]}.",
+        f" logins: {login_rss} (target: every worker under 150): {verdict(max(login_rss) < 150)}.",
+        f"- RSS (MiB) after the whole run: auth {memory[AUTH_PORT]}, resource {memory[RESOURCE_PORT]}.",
         "",
         "Where the requests spend their time, what was changed and the numbers before and after:",
         "docs/profiling.md (`make profile`).",

@@ -35,7 +35,7 @@ for url in "$AUTH_DATABASE_URL" "$RESOURCE_DATABASE_URL" "$naive_database_url"; 
 done
 psql -X -q "${naive_database_url%/*}/postgres" -c "CREATE DATABASE bench_naive"
 
-# Every process started here leads a process group of its own, stopped as a group.
+# Every process started here leads a process group of its own (stopped by native-stack.sh's stop_group).
 groups=()
 start() {  # start LOG COMMAND...
     local log="$1"
@@ -43,16 +43,9 @@ start() {  # start LOG COMMAND...
     setsid "$@" >>"$log" 2>&1 &
     groups+=("$!")
 }
-stop_groups() {
+stop_started() {
     for group in "${groups[@]}"; do
-        kill -TERM -- "-$group" 2>/dev/null || true
-    done
-    for group in "${groups[@]}"; do
-        for _ in $(seq 1 100); do
-            kill -0 "$group" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL -- "-$group" 2>/dev/null || true
+        stop_group "$group"
     done
 }
 wait_for() {  # wait_for URL STATUS: until the URL answers with that status, at most 60 s
@@ -71,7 +64,7 @@ keep_logs() {
     rm -rf tests/artifacts/bench && mkdir -p tests/artifacts/bench
     cp "$work"/*.log tests/artifacts/bench/ 2>/dev/null || true
 }
-trap 'stop_stack; stop_groups; keep_logs; rm -rf "$work"' EXIT
+trap 'stop_stack; stop_started; keep_logs; rm -rf "$work"' EXIT
 
 # The bench's own stack: the Procfile's web services, workers and gateway, each writing to a file.
 make --no-print-directory dev-prepare >/dev/null
