@@ -30,7 +30,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "auth_service.lib.http_metrics.BeforeMiddleware",
     "auth_service.lib.requests.RequestLogMiddleware",
     "auth_service.lib.errors.DependencyErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -41,7 +41,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "auth_service.lib.http_metrics.AfterMiddleware",
 ]
 
 ROOT_URLCONF = "auth_service.urls"

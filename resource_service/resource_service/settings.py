@@ -31,7 +31,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "resource_service.lib.http_metrics.BeforeMiddleware",
     "resource_service.lib.requests.RequestLogMiddleware",
     "resource_service.lib.errors.DependencyErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "resource_service.lib.http_metrics.AfterMiddleware",
 ]
 
 ROOT_URLCONF = "resource_service.urls"
