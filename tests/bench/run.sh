@@ -5,11 +5,16 @@
 # configuration: a stock Django project and a naive DRF one (tests/bench/baselines); seeded through the APIs,
 # and beside them all, a second native stack on the same databases and keys under `make dev` (honcho relaying every
 # process's output), for what that log pipeline costs; then tests/bench/bench.py. Needs wrk (apt-get install wrk).
-# Writes docs/benchmarks.md.
+# With BENCH_COMPOSE=1 also the docker compose stack, under a project name of its own (needs a Docker engine;
+# bench.py starts it and this script removes it with its volumes). Writes docs/benchmarks.md.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/../.."
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+if [ "${BENCH_COMPOSE:-}" = 1 ]; then
+    docker info >/dev/null 2>&1 || { echo "BENCH_COMPOSE=1 needs a running Docker engine" >&2; exit 1; }
+    export BENCH_COMPOSE_GATEWAY_PORT=18380 BENCH_COMPOSE_PROJECT=jwt-services-bench
+fi
 work="$(mktemp -d)"
 export DEV_DIR="$work/dev" GATEWAY_PORT=18180 AUTH_PORT=18181 RESOURCE_PORT=18182
 export AUTH_WORKER_METRICS_PORT=18183 RESOURCE_WORKER_METRICS_PORT=18184
@@ -64,7 +69,13 @@ keep_logs() {
     rm -rf tests/artifacts/bench && mkdir -p tests/artifacts/bench
     cp "$work"/*.log tests/artifacts/bench/ 2>/dev/null || true
 }
-trap 'stop_stack; stop_started; keep_logs; rm -rf "$work"' EXIT
+stop_compose() {
+    if [ -n "${BENCH_COMPOSE_PROJECT:-}" ]; then
+        docker compose --project-name "$BENCH_COMPOSE_PROJECT" logs --no-color >"$work/compose.log" 2>&1 || true
+        docker compose --project-name "$BENCH_COMPOSE_PROJECT" down --volumes --remove-orphans >/dev/null 2>&1 || true
+    fi
+}
+trap 'stop_stack; stop_started; stop_compose; keep_logs; rm -rf "$work"' EXIT
 
 # The bench's own stack: the Procfile's web services, workers and gateway, each writing to a file.
 make --no-print-directory dev-prepare >/dev/null
