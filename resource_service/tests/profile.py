@@ -1,7 +1,8 @@
 """`make profile`: the resource service's list requests in process, without gunicorn, nginx or the network.
 
 For each request: the CPU time per request (time.process_time, the least of five bounded loops), then a
-pyinstrument call tree of one more loop, written to tests/artifacts/profile/<name>.txt. Then the CPU time of
+pyinstrument call tree of one more loop, written to tests/artifacts/profile/<name>.txt. Then the trivial request
+through Django's WSGI handler with each of the project's own middleware left out in turn, and the CPU time of
 two things no authenticated list can do without, each on its own: verifying the token, and the plainest ORM
 read of a page of projects (no task counts, no total); docs/profiling.md compares them with what the targets
 leave. The requests are those of `make bench`; the database is a scratch one, created and dropped here. Run
@@ -70,6 +71,67 @@ def seed() -> dict[str, tuple[str, dict]]:
     }
 
 
+def middleware_costs() -> None:
+    """/api/healthz through Django's WSGI handler with production's middleware, and with the project's own left out
+    in turn; the request line logged at INFO to /dev/null, as production formats it. The variants run interleaved;
+    each one's figure is the least of its loops."""
+    import io
+    import logging
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    own = {
+        "the request metrics": ["lib.http_metrics."],
+        "the request log": ["lib.requests.RequestLogMiddleware"],
+        "WhiteNoise and the dependency errors": ["whitenoise.", "lib.errors."],
+    }
+    production = list(settings.MIDDLEWARE)
+    variants = {"production's": production}
+    for name, parts in own.items():
+        variants[f"without {name}"] = [path for path in production if not any(part in path for part in parts)]
+    every_part = [part for parts in own.values() for part in parts]
+    variants["stock Django's (none of those)"] = [
+        path for path in production if not any(part in path for part in every_part)
+    ]
+    handlers = {}
+    for name, middleware in variants.items():
+        settings.MIDDLEWARE = middleware
+        handlers[name] = WSGIHandler()
+    settings.MIDDLEWARE = production
+    logging.getLogger().setLevel(logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 (kept open for the rest of the run)
+
+    def request(handler) -> None:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/api/healthz",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+        }
+        b"".join(handler(environ, lambda status, headers: None))
+
+    least = dict.fromkeys(handlers, float("inf"))
+    for handler in handlers.values():
+        for _ in range(100):
+            request(handler)
+    for _ in range(8):
+        for name, handler in handlers.items():
+            started = time.process_time()
+            for _ in range(REQUESTS):
+                request(handler)
+            least[name] = min(least[name], (time.process_time() - started) / REQUESTS * 1000)
+    print("/api/healthz through the WSGI handler, by middleware:")
+    for name, cpu in least.items():
+        print(f"  {name:44s} {cpu:6.3f} ms CPU")
+
+
 def main() -> None:
     import django
 
@@ -92,6 +154,8 @@ def main() -> None:
                 client.get(url, **headers)
         (OUT / f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False))
         print(f"{name:20s} {cpu:6.2f} ms CPU per request, call tree in {OUT / name}.txt")
+
+    middleware_costs()
 
     from resource_service.projects.models import Project
     from resource_service.tokens.backend import VerifyingBackend

@@ -462,7 +462,7 @@ def write_report(
         return "met" if met else "**not met**"
 
     def lost(ratio: float) -> str:
-        return f"{100 * (1 - ratio):.0f} % lost" if ratio < 1 else "nothing lost"
+        return f"{100 * (1 - ratio):.0f} %" if ratio < 1 else "nothing"
 
     list_one, list_twenty, page = (by_name[f"{name}, authenticated"] for name in LISTS)
     one_name, _, page_name = LISTS
@@ -491,14 +491,14 @@ def write_report(
         pipeline = "honcho relaying every log line" if "make dev" in name else "Docker's json-file logging driver"
         line = (
             f"- {name} ({pipeline}): {ratio:.2f} x the same list on the bench's own stack (rounds {each(values)}),"
-            f" {lost(ratio)} (target at most 15 % lost): {verdict(ratio >= 0.85)}."
+            f" {lost(ratio)} lost (target at most 15 %): {verdict(ratio >= 0.85)}."
         )
         discarded = to_own_stack.get(f"{name}, logs discarded")
         if discarded:
             line += (
                 f" With the output of its web services and gateway discarded, the same stack runs at"
                 f" {statistics.median(discarded):.2f} x (rounds {each(discarded)}): against that, its log pipeline"
-                f" leaves {lost(ratio / statistics.median(discarded))}."
+                f" costs {lost(ratio / statistics.median(discarded))}."
             )
         lines.append(line)
     if not COMPOSE:
