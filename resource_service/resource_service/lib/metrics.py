@@ -1,4 +1,4 @@
-"""The resource service's own Prometheus metrics (django-prometheus counts requests and queries)."""
+"""The resource service's own Prometheus metrics (lib/http_metrics.py counts requests, django-prometheus queries)."""
 
 from prometheus_client import Counter
 
