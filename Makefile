@@ -45,7 +45,7 @@ export AUTH_ENV RESOURCE_ENV
 AUTH_MANAGE := . "$(DEV_DIR)/auth.env" && cd auth_service && .venv/bin/python manage.py
 RESOURCE_MANAGE := . "$(DEV_DIR)/resource.env" && cd resource_service && .venv/bin/python manage.py
 
-.PHONY: help install prepare run dev lint-gateway dev-env dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose fuzz bench profile clean
+.PHONY: help install prepare run dev lint-gateway dev-env dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose test-prod fuzz bench profile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -163,6 +163,9 @@ test-faults: ## Fault drills (PostgreSQL, Redis, auth down; SIGTERM under load; 
 
 test-compose: ## The black-box suite against the docker compose stack, built, started and removed for the run
 	tests/run-compose.sh
+
+test-prod: ## The production images run as ECS runs them (TLS, pooler, secrets, rotation drill), for the run
+	tests/prod/run.sh
 
 clean: ## Remove the native stack's keys, static files and state
 	rm -rf "$(DEV_DIR)"

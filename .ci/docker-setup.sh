@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Docker engine on a machine of this project's kind (no registry reachable):
-# starts dockerd, installs compose v2, builds debian:bookworm-slim with debootstrap and
-# stand-ins for the PostgreSQL and Redis images that docker-compose.yml names.
+# starts dockerd, installs compose v2, builds debian:bookworm-slim and debian:trixie-slim with debootstrap and
+# stand-ins for the PostgreSQL, Redis and Prometheus images that docker-compose.yml names.
 set -o errexit -o nounset -o pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,27 +30,32 @@ if ! docker info >/dev/null 2>&1; then
     docker info >/dev/null
 fi
 
-if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
-    mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n1)"
-    rootfs="$state/rootfs"
+mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n1)"
+# debian:<suite>-slim, made with debootstrap from the machine's own mirror: bookworm for the project's images,
+# trixie for the PostgreSQL 17 stand-in (bookworm has no PostgreSQL 17).
+debian_image() {
+    local suite="$1" rootfs="$state/rootfs-$1"
+    docker image inspect "debian:$suite-slim" >/dev/null 2>&1 && return
     rm -rf "$rootfs"
-    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$state/debootstrap.log" 2>&1
+    debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"$state/debootstrap-$suite.log" 2>&1
     # The mirror the machine uses, so that apt-get inside builds reaches it.
-    echo "deb $mirror bookworm main" >"$rootfs/etc/apt/sources.list"
+    echo "deb $mirror $suite main" >"$rootfs/etc/apt/sources.list"
     rm -rf "$rootfs/var/cache/apt/archives"/*.deb "$rootfs/var/lib/apt/lists"/*
-    tar -C "$rootfs" -c . | docker import - debian:bookworm-slim >/dev/null
+    tar -C "$rootfs" -c . | docker import - "debian:$suite-slim" >/dev/null
     rm -rf "$rootfs"
-fi
+}
+debian_image bookworm
+debian_image trixie
 
 # Certificates of an intercepting proxy, if this machine has one, for builds that use HTTPS.
-for service in auth_service resource_service; do
-    rm -f "$here/../$service/.build-ca/"*.crt
+for context in auth_service resource_service tests/prod/standins/moto; do
+    rm -f "$here/../$context/.build-ca/"*.crt
     if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
-        cp /usr/local/share/ca-certificates/*.crt "$here/../$service/.build-ca/"
+        cp /usr/local/share/ca-certificates/*.crt "$here/../$context/.build-ca/"
     fi
 done
 
-docker build -q -t postgres:15-bookworm "$here/standins/postgres" >/dev/null
+docker build -q -t postgres:17-trixie "$here/standins/postgres" >/dev/null
 docker build -q -t redis:7-bookworm "$here/standins/redis" >/dev/null
 docker build -q -t prom/prometheus:v2.53.0 "$here/standins/prometheus" >/dev/null
 echo "docker ready"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Deploys one environment, in the order of infra/README.md: the registry, network, data and platform stacks
 # (unchanged ones are a no-op), the three images built and pushed to ECR tagged with the commit, then for auth
-# and resource: the migration task of the new image registered, run and its exit code checked, and only then the
-# service rolled; the gateway, and the monitoring stack last. A failed migration stops the deploy with the
-# services untouched. The deploy workflow (.github/workflows/deploy.yml) runs this; so can an operator.
+# and resource: the database-users and migration tasks of the new image registered, each run and its exit code
+# checked, and only then the service rolled; the gateway, and the monitoring stack last. A failed task stops the
+# deploy with the services untouched. The deploy workflow (.github/workflows/deploy.yml) runs this; so can an operator.
 #
 # Usage: infra/deploy.sh [--plan] ENVIRONMENT [REGION]
 #   --plan  print the commands instead of running them (make infra-plan), calling nothing: the reads show as
@@ -109,10 +109,10 @@ push_image() {
 
 capitalized() { echo "${1^}"; }
 
-# migrate SERVICE: run the stack's migration task and fail unless it exits with 0.
-migrate() {
+# run_task SERVICE OUTPUT WHAT: run the stack's one-off task that OUTPUT names and fail unless it exits with 0.
+run_task() {
     local task_definition subnets security_group task exit_code
-    task_definition="$(output_of "$env_name-jwt-$1" MigrateTaskDefinition)"
+    task_definition="$(output_of "$env_name-jwt-$1" "$2")"
     subnets="$(export_value PrivateSubnets)"
     security_group="$(export_value "$(capitalized "$1")SecurityGroup")"
     task="$(ask "task arn" ecs run-task --cluster "$env_name-jwt-services" --launch-type FARGATE \
@@ -123,12 +123,13 @@ migrate() {
     exit_code="$(ask "exit code" ecs describe-tasks --cluster "$env_name-jwt-services" --tasks "$task" \
         --query "tasks[0].containers[0].exitCode" --output text)"
     if ! $plan && [ "$exit_code" != "0" ]; then
-        echo "deploy.sh: the $1 migration ($task) exited with $exit_code; the $1 services were not changed" >&2
+        echo "deploy.sh: the $1 $3 ($task) exited with $exit_code; the $1 services were not changed" >&2
         exit 1
     fi
 }
 
-# deploy_service SERVICE REPOSITORY [NAME=VALUE ...]: register the new image's migration task, migrate, then roll
+# deploy_service SERVICE REPOSITORY [NAME=VALUE ...]: register the new image's one-off tasks, make the database
+# users, migrate, then roll
 # the service. A new stack starts with the new image at once: its tasks' health checks touch no table.
 deploy_service() {
     local service="$1" repository="ImageRepository=$2"
@@ -140,8 +141,10 @@ deploy_service() {
         say "$service: a new stack, with $tag"
         deploy_stack "$service" "$repository" "MigrationImageTag=$tag" "ImageTag=$tag" "$@"
     fi
-    say "$service: migrate"
-    migrate "$service"
+    # The database users first (idempotent: it creates them once, then only keeps their grants and passwords).
+    say "$service: database users, then migrate"
+    run_task "$service" DatabaseRolesTaskDefinition "database users task"
+    run_task "$service" MigrateTaskDefinition migration
     say "$service: roll the services to $tag"
     deploy_stack "$service" "$repository" "MigrationImageTag=$tag" "ImageTag=$tag"
 }

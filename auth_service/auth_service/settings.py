@@ -70,8 +70,11 @@ DATABASES = {
     )
 }
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DATABASE_CONNECT_TIMEOUT", 5)
-# The same PostgreSQL backend, counting queries and errors for /metrics.
-DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+# Behind a transaction-mode pooler (PgBouncer, RDS Proxy) a cursor cannot outlive its transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# PostgreSQL counting queries and errors for /metrics, reading a rotated password from DATABASE_SECRET_ARN.
+DATABASES["default"]["ENGINE"] = "auth_service.lib.postgres"
+DATABASE_SECRET_ARN = envstr("DATABASE_SECRET_ARN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("redis://127.0.0.1:6379/0")

@@ -3,6 +3,7 @@ usual body and logged with its traceback, never passed off as an outage."""
 
 import psycopg2
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError, DatabaseErrorWrapper
@@ -60,6 +61,10 @@ def timed_out() -> psycopg2.Error:
     return _error_running("SET statement_timeout = 1", "SELECT pg_sleep(1)")
 
 
+def redis_out_of_memory() -> redis.RedisError:
+    return redis.exceptions.OutOfMemoryError("command not allowed when used memory > 'maxmemory'.")
+
+
 def division_by_zero() -> psycopg2.Error:
     return _error_running("SELECT 1 / 0")
 
@@ -82,8 +87,15 @@ def register(api):
 
 @pytest.mark.parametrize(
     "cause",
-    [refused, terminated, timed_out, lambda: pg.TooManyConnections("too many clients"), lambda: pg.CannotConnectNow()],
-    ids=["refused", "terminated", "statement-timeout", "too-many-connections", "starting-up"],
+    [
+        refused,
+        terminated,
+        timed_out,
+        lambda: pg.TooManyConnections("too many clients"),
+        lambda: pg.CannotConnectNow(),
+        redis_out_of_memory,
+    ],
+    ids=["refused", "terminated", "statement-timeout", "too-many-connections", "starting-up", "redis-out-of-memory"],
 )
 def test_a_database_that_cannot_be_reached_is_a_json_503(api, monkeypatch, cause):
     failing_with(monkeypatch, cause())

@@ -25,9 +25,10 @@ if "cloudformation describe-stacks" in command:
     key = re.search(r"OutputKey=='(\w+)'", value("--query"))[1]
     if key.endswith("RepositoryUri"):
         print(f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{key}")
-    else:  # MigrateTaskDefinition
+    else:  # MigrateTaskDefinition or DatabaseRolesTaskDefinition
         environment, _, service = stack.split("-")
-        print(f"arn:aws:ecs:eu-west-1:123456789012:task-definition/{environment}-{service}-migrate:7")
+        kind = "migrate" if key == "MigrateTaskDefinition" else "db-roles"
+        print(f"arn:aws:ecs:eu-west-1:123456789012:task-definition/{environment}-{service}-{kind}:7")
 elif "cloudformation list-exports" in command:
     print(re.search(r"Name=='([\w-]+)'", value("--query"))[1] + "-value")
 elif "ecr describe-images" in command:
@@ -35,11 +36,11 @@ elif "ecr describe-images" in command:
 elif "ecr get-login-password" in command:
     print("password")
 elif "ecs run-task" in command:
-    service = re.search(r"-(\w+)-migrate:", value("--task-definition"))[1]
-    print(f"arn:aws:ecs:eu-west-1:123456789012:task/staging-jwt-services/{service}-migration")
+    service, kind = re.search(r"-(\w+)-(migrate|db-roles):", value("--task-definition")).groups()
+    print(f"arn:aws:ecs:eu-west-1:123456789012:task/staging-jwt-services/{service}-{kind}")
 elif "ecs describe-tasks" in command:
-    failing = os.environ.get("FAKE_FAILING_MIGRATION")
-    print(1 if failing and value("--tasks").endswith(f"/{failing}-migration") else 0)
+    failing = os.environ.get("FAKE_FAILING_TASK")
+    print(1 if failing and value("--tasks").endswith(f"/{failing}") else 0)
 """
 
 FAKE_DOCKER = r"""
@@ -81,7 +82,7 @@ def deployed(calls: list[list[str]]) -> list[tuple[str, dict[str, str]]]:
     return stacks
 
 
-def test_a_deploy_goes_in_the_documented_order_and_migrates_before_it_rolls_each_service(deploy):
+def test_a_deploy_goes_in_the_documented_order_and_makes_users_and_migrates_before_it_rolls_each_service(deploy):
     result, calls = deploy("staging", "eu-west-1")
     assert result.returncode == 0, result.stderr
     stacks = [stack.removeprefix("staging-jwt-") for stack, _ in deployed(calls)]
@@ -93,14 +94,17 @@ def test_a_deploy_goes_in_the_documented_order_and_migrates_before_it_rolls_each
         assert overrides[first][1]["MigrationImageTag"] == "abc123"
         assert "ImageTag" not in overrides[first][1]  # the services keep running the image they have
         assert overrides[second][1]["ImageTag"] == "abc123"
-        run_task = next(i for i, c in enumerate(flat) if "ecs run-task" in c and f"{service}-migrate" in c)
-        wait = next(i for i, c in enumerate(flat) if "ecs wait tasks-stopped" in c and f"/{service}-migration" in c)
+        steps = []
+        for kind in ("db-roles", "migrate"):
+            run_task = next(i for i, c in enumerate(flat) if "ecs run-task" in c and f"{service}-{kind}:" in c)
+            wait = next(i for i, c in enumerate(flat) if "ecs wait tasks-stopped" in c and f"/{service}-{kind}" in c)
+            steps += [run_task, wait]
+            assert (
+                f"subnets=[staging-PrivateSubnets-value],securityGroups=[staging-{service.capitalize()}SecurityGroup-value]"
+                in flat[run_task]
+            )
         roll = [i for i, c in enumerate(flat) if f"--stack-name staging-jwt-{service}" in c and "deploy" in c][1]
-        assert run_task < wait < roll
-        assert (
-            f"subnets=[staging-PrivateSubnets-value],securityGroups=[staging-{service.capitalize()}SecurityGroup-value]"
-            in flat[run_task]
-        )
+        assert [*steps, roll] == sorted([*steps, roll])
     pushes = [call[2] for call in calls if call[:2] == ["docker", "push"]]
     assert pushes == [
         f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{image}RepositoryUri:abc123"
@@ -111,10 +115,11 @@ def test_a_deploy_goes_in_the_documented_order_and_migrates_before_it_rolls_each
     )
 
 
-def test_a_failed_migration_stops_the_deploy_with_that_services_tasks_unchanged(deploy):
-    result, calls = deploy("staging", "eu-west-1", FAKE_FAILING_MIGRATION="resource")
+@pytest.mark.parametrize(("task", "named"), [("migrate", "migration"), ("db-roles", "database users task")])
+def test_a_failed_one_off_task_stops_the_deploy_with_that_services_tasks_unchanged(deploy, task, named):
+    result, calls = deploy("staging", "eu-west-1", FAKE_FAILING_TASK=f"resource-{task}")
     assert result.returncode == 1
-    assert "the resource migration" in result.stderr
+    assert f"the resource {named}" in result.stderr
     assert "exited with 1" in result.stderr
     resource = [overrides for stack, overrides in deployed(calls) if stack == "staging-jwt-resource"]
     assert len(resource) == 1

@@ -5,14 +5,17 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from cfnlint.decode import decode_str
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = {path.stem: path for path in (ROOT / "infra" / "templates").glob("*.yaml")}
 SERVICE_STACKS = ("auth", "resource", "gateway")
 SECRET_LOOKING = re.compile(r"SECRET|PASSWORD|PRIVATE|TOKEN|CREDENTIAL", re.IGNORECASE)
-# Settings whose names look secret but are not.
-NOT_SECRET = {"ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME"}
+# Settings whose names look secret but are not (DATABASE_SECRET_ARN names a secret; it holds none).
+NOT_SECRET = {"ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "DATABASE_SECRET_ARN"}
+# Task definitions run once by an operator or the deploy, not as services: no health check is needed.
+ONE_OFF_TASKS = {"MigrateTask", "DatabaseRolesTask"}
 
 
 def load(name: str) -> dict:
@@ -162,12 +165,19 @@ def test_each_execution_role_reads_exactly_the_secrets_of_its_tasks():
         needed_by_role: dict[str, set[str]] = {}
         for task_id, task in tasks.items():
             role_id = task["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0]
-            assert role_id != task["Properties"]["TaskRoleArn"]["Fn::GetAtt"][0], task_id
+            task_role_id = task["Properties"]["TaskRoleArn"]["Fn::GetAtt"][0]
+            assert role_id != task_role_id, task_id
             for container in task["Properties"]["ContainerDefinitions"]:
                 for secret in secrets_of(container):
                     match = SOURCE.search(refs_in(secret["ValueFrom"]))
                     assert match, (stack, task_id, secret["Name"])
                     needed_by_role.setdefault(role_id, set()).add(match.group(0))
+                # The task itself reads the secret its database password came from again, after a rotation.
+                for variable in container.get("Environment", []):
+                    if variable["Name"] == "DATABASE_SECRET_ARN":
+                        match = SOURCE.search(refs_in(variable["Value"]))
+                        assert match, (stack, task_id)
+                        needed_by_role.setdefault(task_role_id, set()).add(match.group(0))
         for role_id, role in roles.items():
             granted = {m.group(0) for m in SOURCE.finditer(refs_in(role["Properties"].get("Policies", [])))}
             # Keys that decrypt secrets are not secrets; everything else granted must be needed, and vice versa.
@@ -290,7 +300,7 @@ def test_the_gateway_routes_of_the_contract_are_in_its_configuration():
 def test_containers_run_with_a_read_only_root_and_health_checks(stack):
     for task, container in containers(stack):
         assert container["ReadonlyRootFilesystem"] is True, task
-        if task != "MigrateTask":
+        if task not in ONE_OFF_TASKS:
             assert container["HealthCheck"]["Command"], task
 
 
@@ -306,7 +316,7 @@ def test_each_service_deploys_its_own_image_tag(stack):
     template = load(stack)
     assert "ImageTag" in template["Parameters"]
     for task, container in containers(stack):
-        if task == "MigrateTask":
+        if task in ONE_OFF_TASKS:
             # Migrations run from their own tag first, so that the schema is ready before the services roll.
             assert "MigrationImageTag" in refs_in(container["Image"])
         else:
@@ -482,3 +492,85 @@ def test_the_dashboard_is_json_and_shows_every_alarmed_metric():
     shown = {(line[0], line[1]) for widget in widgets for line in metric_lines(widget["properties"]["metrics"])}
     alarmed = {(namespace, metric) for alarm in ALARMS.values() for namespace, metric, _ in alarmed_metrics(alarm)}
     assert alarmed <= shown
+
+
+def database_secret(container: dict, prefix: str = "DATABASE") -> str:
+    """Which secret of the data stack a container's database user comes from (AppSecret, OwnerSecret, Secret)."""
+    (user,) = [secret for secret in secrets_of(container) if secret["Name"] == f"{prefix}_USER"]
+    return re.search(r"Database(\w*)Arn", refs_in(user["ValueFrom"])).group(1)
+
+
+@pytest.mark.parametrize("stack", ["auth", "resource"])
+def test_services_connect_as_the_application_user_migrations_as_the_owner_and_no_task_as_master_but_one(stack):
+    used = {task: database_secret(container) for task, container in containers(stack) if "Beat" not in task}
+    assert used == {
+        "WebTask": "AppSecret",
+        "WorkerTask": "AppSecret",
+        "MigrateTask": "OwnerSecret",
+        "DatabaseRolesTask": "Secret",
+    }
+    (roles,) = [container for task, container in containers(stack) if task == "DatabaseRolesTask"]
+    assert roles["Command"] == ["python", "manage.py", "create_database_roles"]
+    assert database_secret(roles, "DATABASE_OWNER") == "OwnerSecret"
+    assert database_secret(roles, "DATABASE_APP") == "AppSecret"
+    for task, container in containers(stack):
+        names = {variable["Name"]: variable["Value"] for variable in container.get("Environment", [])}
+        if task in ("WebTask", "WorkerTask"):
+            assert "DatabaseAppSecretArn" in refs_in(names["DATABASE_SECRET_ARN"]), task
+        else:
+            assert "DATABASE_SECRET_ARN" not in names, task
+
+
+def test_every_database_is_reached_through_a_proxy_that_requires_tls_and_knows_its_three_users():
+    data = load("data")
+    proxies = resources("data", "AWS::RDS::DBProxy")
+    assert set(proxies) == {"AuthDatabaseProxy", "ResourceDatabaseProxy"}
+    for name, proxy in proxies.items():
+        service = name.removesuffix("DatabaseProxy")
+        assert proxy["Properties"]["RequireTLS"] is True
+        secrets = refs_in([auth["SecretArn"] for auth in proxy["Properties"]["Auth"]])
+        for secret in (
+            f"{service}DatabaseAppSecret",
+            f"{service}DatabaseOwnerSecret",
+            f'["{service}Database", "MasterUserSecret.SecretArn"]',
+        ):
+            assert secret in secrets, (name, secret)
+        assert data["Outputs"][f"{service}DatabaseHost"]["Value"] == {"Fn::GetAtt": [name, "Endpoint"]}
+    targets = resources("data", "AWS::RDS::DBProxyTargetGroup")
+    assert {refs_in(target["Properties"]["DBInstanceIdentifiers"]) for target in targets.values()} == {
+        '[{"Ref": "AuthDatabase"}]',
+        '[{"Ref": "ResourceDatabase"}]',
+    }
+
+
+def test_the_application_users_passwords_rotate_on_a_schedule():
+    schedules = resources("data", "AWS::SecretsManager::RotationSchedule").values()
+    rotated = {schedule["Properties"]["SecretId"]["Ref"] for schedule in schedules}
+    assert rotated == {"AuthDatabaseAppSecret", "ResourceDatabaseAppSecret"}
+    for schedule in schedules:
+        assert schedule["Properties"]["HostedRotationLambda"]["RotationType"] == "PostgreSQLSingleUser"
+
+
+def test_redis_never_evicts_on_aws_nor_in_compose():
+    (group_id, group), *_ = resources("data", "AWS::ElastiCache::ParameterGroup").items()
+    assert group["Properties"]["Properties"] == {"maxmemory-policy": "noeviction"}
+    (redis,) = resources("data", "AWS::ElastiCache::ReplicationGroup").values()
+    assert redis["Properties"]["CacheParameterGroupName"] == {"Ref": group_id}
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["redis"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+
+
+def test_compose_and_ci_run_the_postgresql_major_version_rds_runs():
+    majors = {
+        db["Properties"]["EngineVersion"].split(".")[0] for db in resources("data", "AWS::RDS::DBInstance").values()
+    }
+    assert majors == {"17"}
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["postgres"]["image"]
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    images = {compose} | {
+        service["image"]
+        for job in ci["jobs"].values()
+        for service in job.get("services", {}).values()
+        if service["image"].startswith("postgres:")
+    }
+    assert {image.split(":")[1].split("-")[0].split(".")[0] for image in images} == majors

@@ -70,7 +70,12 @@ def test_the_database_url_can_be_made_of_parts(monkeypatch):
     monkeypatch.setenv("DATABASE_NAME", "auth")
     monkeypatch.setenv("DATABASE_USER", "auth")
     monkeypatch.setenv("DATABASE_PASSWORD", "p@ss:w/rd")
-    assert env.database_url("unused") == "postgres://auth:p%40ss%3Aw%2Frd@db.internal:5432/auth?sslmode=require"
+    assert env.database_url("unused") == (
+        "postgres://auth:p%40ss%3Aw%2Frd@db.internal:5432/auth"
+        "?sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt"
+    )
+    monkeypatch.setenv("DATABASE_SSLROOTCERT", "/run/ca/private ca.pem")
+    assert env.database_url("unused").endswith("?sslmode=verify-full&sslrootcert=/run/ca/private%20ca.pem")
     monkeypatch.delenv("DATABASE_PASSWORD")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_PASSWORD"):
         env.database_url("unused")

@@ -65,10 +65,17 @@ def envsecret(name: str, *, required: bool) -> str | None:
     return value or None
 
 
-def database_url(default: str) -> str:
-    """DATABASE_URL, or a URL made of DATABASE_HOST, _PORT, _NAME, _USER, _PASSWORD and _SSLMODE.
+# Debian's bundle of the system's certificate authorities. libpq's `sslrootcert=system` would not find it: the
+# OpenSSL inside psycopg2-binary looks in the folder of the machine that built the wheel.
+SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
-    The parts suit secrets that hold the user and password apart from the host (Amazon RDS).
+
+def database_url(default: str) -> str:
+    """DATABASE_URL, or a URL made of DATABASE_HOST, _PORT, _NAME, _USER, _PASSWORD, _SSLMODE and _SSLROOTCERT.
+
+    The parts suit secrets that hold the user and password apart from the host (Amazon RDS). The server's
+    certificate is verified, host name included, against the system's authorities unless _SSLROOTCERT names
+    another bundle.
     """
     url = os.environ.get("DATABASE_URL")
     host = os.environ.get("DATABASE_HOST")
@@ -78,8 +85,9 @@ def database_url(default: str) -> str:
     password = quote(envsecret("DATABASE_PASSWORD", required=True) or "", safe="")
     port = envint("DATABASE_PORT", 5432)
     name = envstr("DATABASE_NAME", "postgres")
-    sslmode = envstr("DATABASE_SSLMODE", "require")
-    return f"postgres://{user}:{password}@{host}:{port}/{name}?sslmode={sslmode}"
+    sslmode = envstr("DATABASE_SSLMODE", "verify-full")
+    sslrootcert = quote(envstr("DATABASE_SSLROOTCERT", SYSTEM_CA_BUNDLE), safe="/")
+    return f"postgres://{user}:{password}@{host}:{port}/{name}?sslmode={sslmode}&sslrootcert={sslrootcert}"
 
 
 def redis_url(default: str) -> str:

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.http import JsonResponse
 from kombu.exceptions import OperationalError as KombuOperationalError
 from psycopg2 import errors as pg
+from redis.exceptions import OutOfMemoryError
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,9 @@ def dependency_unreachable(exception: BaseException) -> bool:
     Any other error of theirs (a constraint, a deadlock, a bad query) is a bug or a race that the code must answer
     itself; it is not passed off as the dependency's fault.
     """
-    if isinstance(exception, redis.ConnectionError | redis.TimeoutError | KombuOperationalError):
+    # Redis out of memory refuses writes rather than evict (its policy is noeviction: revocations, lockouts and
+    # queued tasks are never dropped to make room).
+    if isinstance(exception, redis.ConnectionError | redis.TimeoutError | OutOfMemoryError | KombuOperationalError):
         return True
     cause = exception.__cause__
     if not isinstance(exception, DatabaseError) or cause is None:

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend of the service (DATABASES' ENGINE), and the database users it connects as."""

@@ -1,0 +1,79 @@
+"""What the production checks and the rotation drill use besides the gateway: the stack's containers
+(PROD_COMPOSE, the docker compose command run.sh made), the mails its mail server received (BLACKBOX_MAILDIR) and
+moto (PROD_MOTO_URL)."""
+
+import email
+import json
+import mailbox
+import os
+import shlex
+import subprocess
+
+import boto3
+
+
+def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check, timeout=60)
+
+
+def compose(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return docker(*shlex.split(os.environ["PROD_COMPOSE"])[1:], *args, check=check)
+
+
+def psql(database: str, sql: str, *, user: str = "postgres", check: bool = True) -> subprocess.CompletedProcess:
+    """A statement run in the PostgreSQL container, over its local socket, as the user; the rows as text."""
+    return compose(
+        "exec",
+        "-T",
+        "postgres",
+        "psql",
+        "-X",
+        "-qAt",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-U",
+        user,
+        "-d",
+        database,
+        "-c",
+        sql,
+        check=check,
+    )
+
+
+def pooler(command: str) -> list[list[str]]:
+    """The rows of a command of PgBouncer's console (SHOW CLIENTS, KILL db, ...), each as its fields."""
+    result = compose(
+        "exec",
+        "-T",
+        "pgbouncer",
+        "psql",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        "5432",
+        "-U",
+        "postgres",
+        "-d",
+        "pgbouncer",
+        "-X",
+        "-qAt",
+        "-F",
+        "\t",
+        "-c",
+        command,
+    )
+    return [line.split("\t") for line in result.stdout.splitlines()]
+
+
+def mails_to(address: str) -> list[email.message.Message]:
+    box = mailbox.Maildir(os.environ["BLACKBOX_MAILDIR"], create=False)
+    return [message for message in box if message["To"] == address]
+
+
+def secrets_manager():
+    return boto3.client("secretsmanager", endpoint_url=os.environ["PROD_MOTO_URL"])
+
+
+def secret(name: str) -> dict:
+    return json.loads(secrets_manager().get_secret_value(SecretId=name)["SecretString"])

@@ -1,0 +1,106 @@
+"""The production images, run as ECS runs them (tests/prod/run.sh): what only production has works.
+
+Mail goes out through STARTTLS to a server whose certificate is verified, exports are stored in S3, the services
+connect through the pooler as their application users, and nothing they do leaves state on a pooled connection.
+"""
+
+import json
+import re
+import subprocess
+
+import pytest
+from conftest import NEW_PASSWORD, Account, Gateway, wait_for
+from containers import mails_to, pooler, psql
+
+IMAGES = ["jwt-services/auth:prod", "jwt-services/resource:prod"]
+# Amazon Trust Services' roots: ElastiCache, RDS Proxy, SES and every AWS API present chains ending in one.
+AMAZON_ROOTS = {"Amazon Root CA 1", "Amazon Root CA 2", "Amazon Root CA 3", "Amazon Root CA 4"}
+# The common names of the authorities Python's default TLS context trusts (Redis, mail), then of those in the
+# bundle libpq verifies PostgreSQL against (lib/env.py's SYSTEM_CA_BUNDLE).
+TRUSTED_NAMES = """
+import json, ssl
+for context in (ssl.create_default_context(), ssl.create_default_context(cafile="/etc/ssl/certs/ca-certificates.crt")):
+    print(json.dumps([dict(pair[0] for pair in cert["subject"]).get("commonName") for cert in context.get_ca_certs()]))
+"""
+
+
+@pytest.fixture(scope="module")
+def dana() -> Account:
+    return Account("dana")
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_the_images_trust_the_certificate_authorities_aws_endpoints_present(image):
+    result = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "python3", image, "-c", TRUSTED_NAMES],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        assert set(json.loads(line)) >= AMAZON_ROOTS
+
+
+def test_a_new_account_is_welcomed_through_the_mail_server(dana):
+    assert wait_for(lambda: [m["Subject"] for m in mails_to(dana.email)] == ["Welcome"])
+
+
+def test_a_password_reset_mail_lets_the_owner_choose_a_new_password():
+    erin = Account("erin")
+    assert Gateway().post("/auth/password/reset/", json={"email": erin.email}).status_code == 202
+    assert wait_for(lambda: any(m["Subject"] == "Reset your password" for m in mails_to(erin.email)))
+    (mail,) = [m for m in mails_to(erin.email) if m["Subject"] == "Reset your password"]
+    uid, token = re.search(r'"uid": "([^"]+)", "token": "([^"]+)"', mail.get_payload()).groups()
+    confirmed = Gateway().post(
+        "/auth/password/reset/confirm/", json={"uid": uid, "token": token, "new_password": NEW_PASSWORD}
+    )
+    assert confirmed.status_code == 204
+    login = Gateway().post("/auth/token/", json={"email": erin.email, "password": NEW_PASSWORD})
+    assert login.status_code == 200
+
+
+def test_tasks_exported_to_s3_are_downloaded_through_the_api(dana):
+    api = dana.api()
+    project = api.post("/api/projects/", json={"name": "Harbour"}).json()
+    for title in ("Paint the hull", "Mend the sails"):
+        assert api.post(f"/api/projects/{project['id']}/tasks/", json={"title": title}).status_code == 201
+    export = api.post(f"/api/projects/{project['id']}/exports/", json={"format": "csv"}).json()
+    assert wait_for(lambda: api.get(f"/api/exports/{export['id']}/").json()["status"] == "done")
+    download = api.get(f"/api/exports/{export['id']}/download/")
+    assert download.status_code == 200
+    assert "Paint the hull" in download.text
+    assert "Mend the sails" in download.text
+
+
+def test_the_services_connect_through_the_pooler_as_their_application_users_only():
+    clients = {(row[1], row[2]) for row in pooler("SHOW CLIENTS") if row[2] != "pgbouncer"}
+    assert clients == {("auth_app", "auth"), ("resource_app", "resource")}
+
+
+@pytest.mark.parametrize("database", ["auth", "resource"])
+def test_the_schema_belongs_to_its_owner_who_ran_the_migrations(database):
+    owners = psql(database, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'").stdout.split()
+    assert owners == [f"{database}_owner"]
+
+
+@pytest.mark.parametrize("database", ["auth", "resource"])
+def test_the_application_user_reads_and_writes_rows_but_cannot_change_the_schema(database):
+    refused = psql(database, "CREATE TABLE intruder (id int)", user=f"{database}_app", check=False)
+    assert refused.returncode != 0
+    assert "permission denied" in refused.stderr
+
+
+@pytest.mark.parametrize("database", ["auth", "resource"])
+def test_no_lock_or_transaction_outlives_its_request_on_a_pooled_connection(database):
+    """Behind a transaction-mode pooler the next transaction on that server connection is anyone's."""
+    locks = psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").stdout.strip()
+    assert locks == "0"
+    open_transactions = psql(
+        database,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND state LIKE 'idle in transaction%'",
+    ).stdout.strip()
+    assert open_transactions == "0"
