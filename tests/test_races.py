@@ -139,3 +139,16 @@ def test_an_account_deleted_while_its_token_keeps_writing_leaves_no_data(sign_li
     refused = observer.post("/api/projects/", json={"name": "After"})
     assert refused.status_code == 401
     assert observer.get("/api/projects/").json()["count"] == 0
+
+
+def test_a_burst_of_wrong_passwords_gets_no_more_tries_than_the_lockout_allows(alice):
+    """The lockout is checked and counted in one step: parallel tries cannot all pass the check first."""
+    burst = 50
+    answers = at_once(
+        [lambda: Gateway().post("/auth/token/", json={"email": alice.email, "password": "not it"})] * burst
+    )
+    statuses = sorted(answer.status_code for answer in answers)
+    assert set(statuses) <= {401, 429}, statuses
+    # LOGIN_MAX_FAILURES: 5 on every stack the suite runs against.
+    assert statuses.count(401) <= 5, statuses
+    assert Gateway().post("/auth/token/", json={"email": alice.email, "password": PASSWORD}).status_code == 429

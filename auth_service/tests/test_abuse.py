@@ -1,7 +1,15 @@
 """Brute force and enumeration: per-account lockout, per-address limits, one answer, an audit trail."""
 
-import pytest
+import time
 
+import pytest
+import redis
+from django.conf import settings as django_settings
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auth_service.accounts.models import User
+from auth_service.tokens import lockout
 from auth_service.tokens.models import LoginEvent
 from tests.conftest import PASSWORD
 
@@ -49,6 +57,79 @@ def test_the_lockout_counts_the_email_whatever_its_case(api, alice, settings):
     settings.LOGIN_MAX_FAILURES = 2
     attempt(api, "ALICE@example.com")
     attempt(api, "alice@EXAMPLE.com")
+    assert attempt(api, alice.email, PASSWORD).status_code == 429
+
+
+def lockout_ttl(email: str) -> int:
+    return redis.Redis.from_url(django_settings.REDIS_URL).ttl(lockout.account_key(email))
+
+
+def test_the_lockout_window_starts_at_the_first_failure_and_lasts_the_setting(api, alice, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_LOCKOUT_SECONDS = 600
+    attempt(api, alice.email)
+    assert 598 <= lockout_ttl(alice.email) <= 600
+    attempt(api, alice.email)
+    attempt(api, alice.email)
+    locked = attempt(api, alice.email, PASSWORD)
+    assert locked.status_code == 429
+    assert 598 <= int(locked["Retry-After"]) <= 600
+    assert lockout_ttl(alice.email) <= 600
+
+
+def test_the_right_password_works_again_once_the_window_has_passed(api, alice, settings):
+    settings.LOGIN_MAX_FAILURES = 1
+    settings.LOGIN_LOCKOUT_SECONDS = 1
+    attempt(api, alice.email)
+    assert attempt(api, alice.email, PASSWORD).status_code == 429
+    deadline = time.monotonic() + 5
+    while attempt(api, alice.email, PASSWORD).status_code == 429 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert attempt(api, alice.email, PASSWORD).status_code == 200
+
+
+def test_an_address_the_login_finds_the_account_by_counts_for_that_account(api, settings):
+    """PostgreSQL's upper() turns the long s into S: the lookup finds the account, so the lockout counts it."""
+    settings.LOGIN_MAX_FAILURES = 2
+    User.objects.create_user("sam@example.com", PASSWORD)
+    for _ in range(2):
+        assert attempt(api, "\u017fam@example.com").status_code == 401
+    assert attempt(api, "sam@example.com", PASSWORD).status_code == 429
+
+
+# Letters whose case PostgreSQL and Python fold in ways of their own (long s, Kelvin sign, dotless and dotted i,
+# sharp s, the ohm sign), beside plain ones.
+TRICKY_LETTERS = "sSkKiIa\u017f\u212a\u0131\u0130\u00df\u1e9e\u2126\u03c9"
+
+
+@given(
+    account=st.text(alphabet=TRICKY_LETTERS, min_size=1, max_size=8),
+    typed=st.text(alphabet=TRICKY_LETTERS, min_size=1, max_size=8),
+)
+def test_every_address_that_logs_in_to_an_account_shares_its_lockout(account, typed):
+    user = User.objects.create_user(f"{account}@example.com", PASSWORD)
+    try:
+        if User.objects.filter(email__iexact=f"{typed}@example.com").exists():
+            assert lockout.account_key(f"{typed}@example.com") == lockout.account_key(user.email)
+    finally:
+        user.delete()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/auth/password/change/", {"old_password": "wrong password", "new_password": "a new passphrase!"}),
+        ("delete", "/auth/me/", {"password": "wrong password"}),
+    ],
+    ids=["password-change", "account-deletion"],
+)
+def test_re_confirming_the_password_counts_towards_the_lockout(api, alice, alice_api, settings, method, path, body):
+    """A stolen access token cannot guess the password through the operations that ask for it."""
+    settings.LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        assert getattr(alice_api, method)(path, body).status_code == 400
+    right = {name: PASSWORD if "password" in name and name != "new_password" else value for name, value in body.items()}
+    assert getattr(alice_api, method)(path, right).status_code == 429
     assert attempt(api, alice.email, PASSWORD).status_code == 429
 
 

@@ -14,6 +14,7 @@ from auth_service.accounts import tasks
 from auth_service.accounts.models import User
 from auth_service.celery import app as celery_app
 from auth_service.lib.exceptions import InvalidInput
+from auth_service.tokens import lockout
 from auth_service.tokens.models import TokenFamily
 from auth_service.tokens.services import user_sessions_revoke
 
@@ -74,11 +75,19 @@ def user_update(*, user: User, display_name: str) -> User:
     return user
 
 
+def _password_confirm(*, user: User, password: str, field: str = "password") -> None:
+    """Check the password a change or a deletion re-confirms; each try counts towards the login lockout, so that
+    a stolen access token cannot guess the password."""
+    lockout.attempt(email=user.email)
+    if not user.check_password(password):
+        raise WrongPassword(field=field)
+    lockout.clear(email=user.email)
+
+
 @transaction.atomic
 def user_password_change(*, user: User, old_password: str, new_password: str, keep_family_id: str | None) -> None:
     """Set a new password (already validated) and end every other login of the user."""
-    if not user.check_password(old_password):
-        raise WrongPassword(field="old_password")
+    _password_confirm(user=user, password=old_password, field="old_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_CHANGE, keep_family_id=keep_family_id)
@@ -134,8 +143,7 @@ def user_delete(*, user: User, password: str) -> None:
     account stays as it was and the caller can try again, instead of an inactive account whose data is never
     deleted. (The resource worker reads nothing of this database, so it cannot run ahead of the commit.)
     """
-    if not user.check_password(password):
-        raise WrongPassword
+    _password_confirm(user=user, password=password)
     user_deactivate(user=user)
     user_id = str(user.pk)
     celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id], queue="resource")

@@ -14,7 +14,7 @@ from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
 from auth_service.accounts.models import User
 from auth_service.lib import metrics
-from auth_service.lib.exceptions import CredentialsRefused, TooManyAttempts
+from auth_service.lib.exceptions import CredentialsRefused
 from auth_service.tokens import lockout, revocation
 from auth_service.tokens.classes import AccessToken, RefreshToken
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
@@ -26,12 +26,6 @@ class InvalidCredentials(CredentialsRefused):
     """Unknown email, wrong password or inactive account: deliberately not told apart."""
 
     message = "No active account found with the given credentials"
-
-
-class AccountLocked(TooManyAttempts):
-    """Too many failed logins for this account; `retry_after` seconds remain."""
-
-    message = "Too many failed logins; try again later."
 
 
 class InvalidRefreshToken(CredentialsRefused):
@@ -87,13 +81,13 @@ def login(
     def audit(outcome: str, user: User | None = None) -> None:
         _audit(email=email, outcome=outcome, user=user, client_ip=client_ip, user_agent=user_agent)
 
-    wait = lockout.retry_after(email=email)
-    if wait is not None:
+    try:
+        lockout.attempt(email=email)
+    except lockout.AccountLocked:
         audit(LoginEvent.Outcome.LOCKED)
-        raise AccountLocked(wait)
+        raise
     user = authenticate(request, email=email, password=password)
     if not isinstance(user, User):
-        lockout.record_failure(email=email)
         audit(LoginEvent.Outcome.BAD_CREDENTIALS)
         raise InvalidCredentials
     lockout.clear(email=email)
