@@ -97,7 +97,7 @@ STORAGES: dict[str, dict[str, Any]] = {
 }
 if EXPORTS_S3_BUCKET:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "resource_service.exports.storage.ExportStorage",
         "OPTIONS": {
             "bucket_name": EXPORTS_S3_BUCKET,
             "region_name": envstr("AWS_REGION", "") or None,

@@ -10,6 +10,7 @@ import shlex
 import subprocess
 
 import boto3
+from seed import EXPORT_BUCKET
 
 
 def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -69,6 +70,18 @@ def pooler(command: str) -> list[list[str]]:
 def mails_to(address: str) -> list[email.message.Message]:
     box = mailbox.Maildir(os.environ["BLACKBOX_MAILDIR"], create=False)
     return [message for message in box if message["To"] == address]
+
+
+def object_versions(key: str) -> list[str]:
+    """The version ids of the key in the export bucket, delete markers included."""
+    listed = boto3.client("s3", endpoint_url=os.environ["PROD_MOTO_URL"]).list_object_versions(
+        Bucket=EXPORT_BUCKET, Prefix=key
+    )
+    return [
+        entry["VersionId"]
+        for entry in listed.get("Versions", []) + listed.get("DeleteMarkers", [])
+        if entry["Key"] == key
+    ]
 
 
 def secrets_manager():

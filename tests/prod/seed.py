@@ -45,9 +45,12 @@ def main(work: Path) -> None:
     )
     (work / "jwt-private.pem").write_text(private_pem)
     client("ssm").put_parameter(Name=PUBLIC_KEYS_PARAMETER, Value=public_pem, Type="String")
-    client("s3").create_bucket(
+    s3 = client("s3")
+    s3.create_bucket(
         Bucket=EXPORT_BUCKET, CreateBucketConfiguration={"LocationConstraint": os.environ["AWS_DEFAULT_REGION"]}
     )
+    # Versioned, as data.yaml makes it.
+    s3.put_bucket_versioning(Bucket=EXPORT_BUCKET, VersioningConfiguration={"Status": "Enabled"})
 
     exports = {f"{ENVIRONMENT}-{name}": host for name, host in HOSTS.items()}
     exports[f"{ENVIRONMENT}-ExportBucketName"] = EXPORT_BUCKET

@@ -9,8 +9,8 @@ import re
 import subprocess
 
 import pytest
-from conftest import NEW_PASSWORD, Account, Gateway, wait_for
-from containers import mails_to, pooler, psql
+from conftest import NEW_PASSWORD, PASSWORD, Account, Gateway, wait_for
+from containers import mails_to, object_versions, pooler, psql
 
 IMAGES = ["jwt-services/auth:prod", "jwt-services/resource:prod"]
 # Amazon Trust Services' roots: ElastiCache, RDS Proxy, SES and every AWS API present chains ending in one.
@@ -62,7 +62,7 @@ def test_a_password_reset_mail_lets_the_owner_choose_a_new_password():
     assert login.status_code == 200
 
 
-def test_tasks_exported_to_s3_are_downloaded_through_the_api(dana):
+def test_tasks_exported_to_s3_are_downloaded_and_gone_with_the_account(dana):
     api = dana.api()
     project = api.post("/api/projects/", json={"name": "Harbour"}).json()
     for title in ("Paint the hull", "Mend the sails"):
@@ -73,6 +73,12 @@ def test_tasks_exported_to_s3_are_downloaded_through_the_api(dana):
     assert download.status_code == 200
     assert "Paint the hull" in download.text
     assert "Mend the sails" in download.text
+
+    # Every version of the file leaves the versioned bucket with the account.
+    key = f"resource-service/exports/{export['id']}.csv"
+    assert object_versions(key) != []
+    assert api.delete("/auth/me/", json={"password": PASSWORD}).status_code == 204
+    assert wait_for(lambda: object_versions(key) == [])
 
 
 def test_the_services_connect_through_the_pooler_as_their_application_users_only():
