@@ -78,6 +78,8 @@ DATABASE_SECRET_ARN = envstr("DATABASE_SECRET_ARN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("redis://127.0.0.1:6379/0")
+# How long a readiness probe's answer is kept (lib/health.py).
+READINESS_CACHE_SECONDS = 1.0
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -1,4 +1,7 @@
 import pytest
+import redis
+
+from auth_service.lib import health
 
 
 @pytest.mark.django_db
@@ -22,6 +25,18 @@ def test_readyz_names_a_failing_dependency(client, settings):
     response = client.get("/auth/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "redis": "failing"}
+
+
+@pytest.mark.django_db
+def test_a_flood_of_readiness_probes_checks_the_dependencies_once_a_second(client, settings, monkeypatch):
+    settings.READINESS_CACHE_SECONDS = 60
+    monkeypatch.setattr(health, "_readiness", (float("-inf"), {}))  # nothing kept from earlier tests
+    pings = []
+    original = redis.Redis.ping
+    monkeypatch.setattr(redis.Redis, "ping", lambda self: pings.append(1) or original(self))
+    answers = [client.get("/auth/readyz").status_code for _ in range(20)]
+    assert answers == [200] * 20
+    assert len(pings) == 1
 
 
 def test_every_response_carries_a_request_id(client):

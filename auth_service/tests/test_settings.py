@@ -91,3 +91,11 @@ def test_the_redis_url_can_be_made_of_parts(monkeypatch):
     monkeypatch.setenv("REDIS_TLS", "false")
     monkeypatch.delenv("REDIS_PASSWORD")
     assert env.redis_url("unused") == "redis://cache.internal:6379/0"
+
+
+def test_the_folders_the_service_writes_by_default_stay_out_of_its_image():
+    """Local state (mails written as files, export files, collected static files) is no part of a build."""
+    from django.conf import settings as django_settings
+
+    ignored = (django_settings.BASE_DIR / ".dockerignore").read_text().split()
+    assert {"sent-mail", "staticfiles"} <= set(ignored)

@@ -19,3 +19,4 @@ from resource_service.settings import *  # noqa: E402,F403
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 STATIC_ROOT = None  # whitenoise serves nothing in unit tests; the black-box suite checks static files
+READINESS_CACHE_SECONDS = 0.0  # every probe checks, unless a test says otherwise

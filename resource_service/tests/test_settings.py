@@ -107,3 +107,11 @@ def test_the_web_start_needs_a_key_source(settings):
     settings.JWT_JWKS_URL = ""
     settings.JWT_DISCOVERY = True
     keys.check_configuration()
+
+
+def test_the_folders_the_service_writes_by_default_stay_out_of_its_image():
+    """Local state (mails written as files, export files, collected static files) is no part of a build."""
+    from django.conf import settings as django_settings
+
+    ignored = (django_settings.BASE_DIR / ".dockerignore").read_text().split()
+    assert {"media", "staticfiles"} <= set(ignored)
