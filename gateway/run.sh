@@ -17,6 +17,9 @@ export GATEWAY_API_RATE="${GATEWAY_API_RATE:-100r/s}"
 export GATEWAY_AUTH_BURST="${GATEWAY_AUTH_BURST:-20}"
 export GATEWAY_API_BURST="${GATEWAY_API_BURST:-200}"
 export GATEWAY_MAX_BODY_SIZE="${GATEWAY_MAX_BODY_SIZE:-1m}"
+export GATEWAY_ADMIN_RATE="${GATEWAY_ADMIN_RATE:-1r/s}"
+export GATEWAY_ADMIN_BURST="${GATEWAY_ADMIN_BURST:-10}"
+admin_allow="${GATEWAY_ADMIN_ALLOW:-}"
 auth_upstream="${AUTH_UPSTREAM:-127.0.0.1:8001}"
 resource_upstream="${RESOURCE_UPSTREAM:-127.0.0.1:8002}"
 trusted_proxies="${GATEWAY_TRUSTED_PROXIES:-}"
@@ -47,11 +50,21 @@ render() {
         real_ip="${real_ip}    real_ip_header X-Forwarded-For;
     real_ip_recursive on;"
     fi
+    admin_access=""
+    for cidr in $(echo "$admin_allow" | tr ',' ' '); do
+        admin_access="$admin_access            allow $cidr;
+"
+    done
+    if [ -n "$admin_access" ]; then
+        admin_access="${admin_access}            deny all;"
+    fi
+    export GATEWAY_ADMIN_ACCESS="$admin_access"
     export GATEWAY_REAL_IP="$real_ip"
     export GATEWAY_TRUSTED_GEO="$geo"
     # shellcheck disable=SC2016 # envsubst's list of the variables to replace, not an expansion
     envsubst '${GATEWAY_PORT} ${AUTH_SERVERS} ${RESOURCE_SERVERS} ${GATEWAY_AUTH_RATE} ${GATEWAY_API_RATE}
-        ${GATEWAY_AUTH_BURST} ${GATEWAY_API_BURST} ${GATEWAY_MAX_BODY_SIZE} ${GATEWAY_REAL_IP} ${GATEWAY_TRUSTED_GEO}' \
+        ${GATEWAY_AUTH_BURST} ${GATEWAY_API_BURST} ${GATEWAY_MAX_BODY_SIZE} ${GATEWAY_REAL_IP} ${GATEWAY_TRUSTED_GEO}
+        ${GATEWAY_ADMIN_RATE} ${GATEWAY_ADMIN_BURST} ${GATEWAY_ADMIN_ACCESS}' \
         <"$template" >"$1"
 }
 

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -50,14 +51,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def gateway(tmp_path_factory):
+@contextmanager
+def running_gateway(prefix: Path, **settings: str):
+    """nginx from run.sh on a free port, in front of an echoing stub, with small limits and these settings."""
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     port = free_port()
     env = {
         **os.environ,
-        "GATEWAY_PREFIX": str(tmp_path_factory.mktemp("gateway")),
+        "GATEWAY_PREFIX": str(prefix),
         "GATEWAY_PORT": str(port),
         "AUTH_UPSTREAM": f"127.0.0.1:{upstream.server_port}",
         "RESOURCE_UPSTREAM": f"127.0.0.1:{upstream.server_port}",
@@ -65,7 +67,10 @@ def gateway(tmp_path_factory):
         "GATEWAY_AUTH_BURST": "2",
         "GATEWAY_API_RATE": "1r/s",
         "GATEWAY_API_BURST": "5",
+        "GATEWAY_ADMIN_RATE": "1r/s",
+        "GATEWAY_ADMIN_BURST": "2",
         "GATEWAY_MAX_BODY_SIZE": "10k",
+        **settings,
     }
     process = subprocess.Popen(["sh", str(RUN_SH)], env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -76,11 +81,19 @@ def gateway(tmp_path_factory):
             break
         except requests.ConnectionError:
             time.sleep(0.1)
-    yield base
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
-    upstream.shutdown()
-    upstream.server_close()
+    try:
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+        upstream.shutdown()
+        upstream.server_close()
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory):
+    with running_gateway(tmp_path_factory.mktemp("gateway")) as base:
+        yield base
 
 
 def test_the_client_address_replaces_a_forwarded_header(gateway):
@@ -134,6 +147,26 @@ def test_login_has_a_limit_of_its_own_with_json_and_retry_after(gateway):
     assert limited.headers["X-Frame-Options"] == "DENY"
     # The refresh path has its own bucket: the login flood does not block it.
     assert requests.post(f"{gateway}/auth/token/refresh/", timeout=5).status_code == 200
+
+
+def test_the_admin_sites_share_a_strict_limit_of_their_own(gateway):
+    statuses = [requests.post(f"{gateway}/auth/admin/login/", timeout=5).status_code for _ in range(6)]
+    assert statuses[:3] == [200, 200, 200]
+    assert 429 in statuses[3:]
+    limited = requests.post(f"{gateway}/api/admin/login/", timeout=5)
+    assert limited.status_code == 429
+    assert limited.json() == {"detail": "Too many requests."}
+
+
+def test_the_admin_sites_answer_only_the_listed_addresses(tmp_path):
+    with running_gateway(tmp_path / "elsewhere", GATEWAY_ADMIN_ALLOW="192.0.2.0/24,198.51.100.7") as base:
+        for admin in ("/auth/admin/", "/api/admin/login/"):
+            refused = requests.get(f"{base}{admin}", timeout=5)
+            assert refused.status_code == 403
+            assert refused.json() == {"detail": "Forbidden."}
+        assert requests.get(f"{base}/auth/me/", timeout=5).status_code == 200
+    with running_gateway(tmp_path / "here", GATEWAY_ADMIN_ALLOW="192.0.2.0/24,127.0.0.1") as base:
+        assert requests.get(f"{base}/auth/admin/", timeout=5).status_code == 200
 
 
 def test_a_large_body_is_a_json_413(gateway):

@@ -282,7 +282,14 @@ def test_the_gateway_task_sets_what_the_gateway_configuration_needs():
     run_sh = (ROOT / "gateway" / "run.sh").read_text()
     ((_, gateway),) = containers("gateway")
     names = {variable["Name"] for variable in gateway["Environment"]}
-    assert {"AUTH_UPSTREAM", "RESOURCE_UPSTREAM", "GATEWAY_PORT", "GATEWAY_TRUSTED_PROXIES"} <= names
+    assert {
+        "AUTH_UPSTREAM",
+        "RESOURCE_UPSTREAM",
+        "GATEWAY_PORT",
+        "GATEWAY_TRUSTED_PROXIES",
+        "GATEWAY_ADMIN_RATE",
+        "GATEWAY_ADMIN_ALLOW",
+    } <= names
     assert all(name in run_sh for name in names)
     assert gateway["PortMappings"][0]["ContainerPort"] == 8080
 

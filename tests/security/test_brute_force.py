@@ -2,6 +2,7 @@
 client sends, and an unknown email gets the same answers as a known one. The per-address limits themselves
 are checked with their defaults by test_gateway_config.py and the auth service's test_abuse.py."""
 
+import re
 import time
 
 from conftest import PASSWORD, WRONG_PASSWORD, Gateway
@@ -46,3 +47,22 @@ def test_a_wrong_reset_token_changes_no_password(alice):
     )
     assert response.status_code == 400
     assert Gateway().post("/auth/token/", json={"email": alice.email, "password": PASSWORD}).status_code == 200
+
+
+def admin_login(email: str, password: str):
+    """A login at the auth service's admin, the way a browser sends it (its CSRF cookie and form field)."""
+    browser = Gateway()
+    page = browser.get("/auth/admin/login/")
+    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    return browser.post(
+        "/auth/admin/login/", data={"csrfmiddlewaretoken": field, "username": email, "password": password}
+    )
+
+
+def test_wrong_passwords_at_the_admin_login_lock_the_account_like_the_apis(alice):
+    statuses = [admin_login(alice.email, WRONG_PASSWORD).status_code for _ in range(5)]
+    assert statuses == [200] * 5  # the form again, with its error
+    locked = admin_login(alice.email, PASSWORD)
+    assert locked.status_code == 429
+    assert int(locked.headers["Retry-After"]) > 0
+    assert Gateway().post("/auth/token/", json={"email": alice.email, "password": PASSWORD}).status_code == 429

@@ -73,10 +73,11 @@ def _audit(*, email: str, outcome: str, user: User | None, client_ip: str | None
     )
 
 
-def login(
+def credentials_check(
     *, email: str, password: str, client_ip: str | None = None, user_agent: str = "", request: HttpRequest | None = None
-) -> dict:
-    """Check the credentials against the lockout and the password; start a token family."""
+) -> User:
+    """The active user with this email and password, checked against the account's lockout and audited: the
+    API's login and the admin's both come through here."""
 
     def audit(outcome: str, user: User | None = None) -> None:
         _audit(email=email, outcome=outcome, user=user, client_ip=client_ip, user_agent=user_agent)
@@ -93,6 +94,16 @@ def login(
     lockout.clear(email=email)
     audit(LoginEvent.Outcome.SUCCESS, user)
     update_last_login(User, user)
+    return user
+
+
+def login(
+    *, email: str, password: str, client_ip: str | None = None, user_agent: str = "", request: HttpRequest | None = None
+) -> dict:
+    """Check the credentials; start a token family."""
+    user = credentials_check(
+        email=email, password=password, client_ip=client_ip, user_agent=user_agent, request=request
+    )
     with transaction.atomic():
         family = TokenFamily.objects.create(user=user)
         pair = _issue(user=user, family=family)
