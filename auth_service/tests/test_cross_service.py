@@ -17,14 +17,31 @@ CONTRACT = tomllib.loads((Path(__file__).resolve().parents[2] / "docs" / "cross-
 
 
 @pytest.mark.django_db
-def test_the_deletion_message_is_the_one_the_contract_names(alice, broker):
+def test_the_deletion_message_is_the_one_the_contract_names(api, alice, broker):
     (message,) = [m for m in CONTRACT["messages"] if m["sent_by"] == "auth_service"]
     accounts.user_delete(user=alice, password=PASSWORD)
     sent = json.loads(broker.lpop(message["queue"]))
     assert sent["headers"]["task"] == message["task"] == accounts.DELETE_USER_DATA_TASK
     args, kwargs, _ = json.loads(base64.b64decode(sent["body"]))
-    assert (args, kwargs) == ([str(alice.pk)], {})
-    assert len(args) == len(message["args"])
+    assert kwargs == {}
+    assert len(args) == len(message["args"]) == 2
+    user_id, order = args
+    assert user_id == str(alice.pk)
+    # The order: signed with the tokens' key, for this user, of its own type; a verifier of the JWKS checks it.
+    (jwk,) = api.get("/auth/.well-known/jwks.json").json()["keys"]
+    assert jwt.get_unverified_header(order)["kid"] == jwk["kid"]
+    claims = jwt.decode(
+        order,
+        jwt.PyJWK(jwk).key,
+        algorithms=[CONTRACT["token"]["algorithm"]],
+        audience=settings.JWT_AUDIENCE,
+        issuer=settings.JWT_ISSUER,
+    )
+    assert claims["sub"] == user_id
+    assert claims["token_type"] == message["order_token_type"]
+    assert claims["exp"] - claims["iat"] == 7 * 24 * 3600
+    # Never a bearer token.
+    assert api.get("/auth/me/", HTTP_AUTHORIZATION=f"Bearer {order}").status_code == 401
 
 
 def test_the_revocation_key_is_the_contracts():

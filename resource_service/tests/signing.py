@@ -54,3 +54,8 @@ def sign(claims: dict, key=PRIVATE_KEY, headers: dict | None = None) -> str:
 
 def token_for(subject: str, **overrides) -> str:
     return sign(claims_for(subject, **overrides))
+
+
+def order_for(subject: str, **overrides) -> str:
+    """The auth service's signed order to delete the subject's data (docs/cross-service.toml)."""
+    return token_for(subject, token_type="user_deletion", **overrides)

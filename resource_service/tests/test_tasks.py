@@ -5,6 +5,7 @@ from resource_service.exports.models import Export
 from resource_service.projects.models import Project, Task
 from resource_service.projects.tasks import delete_user_data
 from tests.conftest import ALICE, BOB
+from tests.signing import order_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +21,8 @@ def test_deleting_a_users_data_removes_only_theirs_and_can_run_twice(media, djan
     exports.export_run(export_id=bob_export.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        delete_user_data(ALICE)
-    delete_user_data(ALICE)
+        delete_user_data(ALICE, order_for(ALICE))
+    delete_user_data(ALICE, order_for(ALICE))
 
     assert list(Project.objects.values_list("name", flat=True)) == ["b1"]
     assert not Task.objects.exists()

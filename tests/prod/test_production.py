@@ -102,7 +102,11 @@ def test_the_application_user_reads_and_writes_rows_but_cannot_change_the_schema
 @pytest.mark.parametrize("database", ["auth", "resource"])
 def test_no_lock_or_transaction_outlives_its_request_on_a_pooled_connection(database):
     """Behind a transaction-mode pooler the next transaction on that server connection is anyone's."""
-    locks = psql(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").stdout.strip()
+    locks = psql(
+        database,
+        "SELECT count(*) FROM pg_locks JOIN pg_database ON pg_database.oid = pg_locks.database"
+        " WHERE locktype = 'advisory' AND datname = current_database()",
+    ).stdout.strip()
     assert locks == "0"
     open_transactions = psql(
         database,

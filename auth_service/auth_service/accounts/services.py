@@ -14,7 +14,7 @@ from auth_service.accounts import tasks
 from auth_service.accounts.models import User
 from auth_service.celery import app as celery_app
 from auth_service.lib.exceptions import InvalidInput
-from auth_service.tokens import lockout
+from auth_service.tokens import deletion_orders, lockout
 from auth_service.tokens.models import TokenFamily
 from auth_service.tokens.services import user_sessions_revoke
 
@@ -146,5 +146,6 @@ def user_delete(*, user: User, password: str) -> None:
     _password_confirm(user=user, password=password)
     user_deactivate(user=user)
     user_id = str(user.pk)
-    celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id], queue="resource")
+    order = deletion_orders.deletion_order(user_id=user_id)
+    celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id, order], queue="resource")
     logger.info("account deleted", extra={"user_id": user_id})

@@ -9,8 +9,9 @@ from django.utils import timezone
 from resource_service.exports.models import Export
 from resource_service.exports.services import export_files_delete
 from resource_service.lib.transactions import referring_to
-from resource_service.projects.models import Project, Task
+from resource_service.projects.models import DeletedOwner, Project, Task
 from resource_service.projects.owners import owner_purge_begin, owner_write_begin
+from resource_service.tokens.deletion_orders import RefusedOrder, deletion_order_verify
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,23 @@ def task_create(*, project: Project, **fields) -> Task:
 def task_update(*, task: Task, **fields) -> Task:
     """Change the given fields of a task."""
     return _update(task, fields)
+
+
+def user_data_delete_ordered(*, owner_id: str, order: object) -> None:
+    """Delete a deleted account's data on the auth service's signed order (tokens/deletion_orders.py).
+
+    A message without a good order (forged, expired, for another user) is refused, and so is one for an owner
+    whose data is deleted already (a replay, or a redelivery after the purge committed); each is logged.
+    """
+    try:
+        deletion_order_verify(order=order, user_id=owner_id)
+    except RefusedOrder as exc:
+        logger.error("deletion order refused", extra={"owner_id": str(owner_id)[:64], "reason": str(exc)})
+        return
+    if DeletedOwner.objects.filter(owner_id=owner_id).exists():
+        logger.warning("deletion order for an owner deleted already", extra={"owner_id": owner_id})
+        return
+    user_data_delete(owner_id=owner_id)
 
 
 def user_data_delete(*, owner_id: uuid.UUID | str) -> int:
