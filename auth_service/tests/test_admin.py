@@ -1,5 +1,9 @@
 """The admin's deactivation goes through the same service as the API: tokens are revoked."""
 
+import base64
+import json
+
+import jwt
 import pytest
 
 from auth_service.accounts.models import User
@@ -59,3 +63,43 @@ def test_unticking_active_in_the_form_revokes_tokens(api, staff_client, alice, d
 )
 def test_admin_lists_with_search_and_filters(staff_client, alice, url):
     assert staff_client.get(url).status_code == 200
+
+
+def test_setting_a_password_in_the_admin_ends_every_login_of_the_user(
+    api, staff_client, alice, redis_db, django_capture_on_commit_callbacks
+):
+    pair = login(api, alice.email)
+    chosen = "a password the admin chose"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/auth/admin/accounts/user/{alice.pk}/password/",
+            {"password1": chosen, "password2": chosen, "usable_password": "true"},
+        )
+    assert response.status_code == 302
+    assert api.post("/auth/token/refresh/", {"refresh": pair["refresh"]}).status_code == 401
+    assert redis_db.get(f"revoked-before:{alice.pk}") is not None
+    assert login(api, alice.email, chosen)["access"]
+
+
+@pytest.mark.parametrize("how", ["one", "selected"])
+def test_deleting_a_user_in_the_admin_revokes_their_tokens_and_deletes_their_data(
+    api, staff_client, alice, broker, how, django_capture_on_commit_callbacks
+):
+    pair = login(api, alice.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "one":
+            response = staff_client.post(f"/auth/admin/accounts/user/{alice.pk}/delete/", {"post": "yes"})
+        else:
+            response = staff_client.post(
+                "/auth/admin/accounts/user/",
+                {"action": "delete_selected", "_selected_action": [str(alice.pk)], "post": "yes"},
+            )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
+    assert api.post("/auth/token/refresh/", {"refresh": pair["refresh"]}).status_code == 401
+    assert broker.get(f"revoked-before:{alice.pk}") is not None
+    message = json.loads(broker.lpop("resource"))
+    assert message["headers"]["task"] == "resource.delete_user_data"
+    user_id, order = json.loads(base64.b64decode(message["body"]))[0]
+    assert user_id == str(alice.pk)
+    assert jwt.decode(order, options={"verify_signature": False})["sub"] == user_id

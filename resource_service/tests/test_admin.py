@@ -57,3 +57,53 @@ def test_a_project_page_shows_its_tasks_inline(staff_client):
     assert page.status_code == 200
     assert b"Dig beds" in page.content
     assert str(project.owner_id).encode() in page.content
+
+
+def exported(project: Project):
+    """A finished export of the project, with its file written."""
+    from resource_service.exports import services as exports
+
+    export = exports.export_request(project=project, format="csv")
+    exports.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    return export
+
+
+@pytest.mark.parametrize("how", ["one", "selected"])
+def test_deleting_projects_in_the_admin_deletes_their_export_files(
+    staff_client, media, how, django_capture_on_commit_callbacks
+):
+    project = Project.objects.create(owner_id=ALICE, name="Garden")
+    export = exported(project)
+    assert (media / export.file.name).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "one":
+            response = staff_client.post(f"/api/admin/projects/project/{project.pk}/delete/", {"post": "yes"})
+        else:
+            response = staff_client.post(
+                "/api/admin/projects/project/",
+                {"action": "delete_selected", "_selected_action": [str(project.pk)], "post": "yes"},
+            )
+    assert response.status_code == 302
+    assert not Project.objects.exists()
+    assert not (media / export.file.name).exists()
+
+
+@pytest.mark.parametrize("how", ["one", "selected"])
+def test_deleting_exports_in_the_admin_deletes_their_files(
+    staff_client, media, how, django_capture_on_commit_callbacks
+):
+    from resource_service.exports.models import Export
+
+    export = exported(Project.objects.create(owner_id=ALICE, name="Garden"))
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "one":
+            response = staff_client.post(f"/api/admin/exports/export/{export.pk}/delete/", {"post": "yes"})
+        else:
+            response = staff_client.post(
+                "/api/admin/exports/export/",
+                {"action": "delete_selected", "_selected_action": [str(export.pk)], "post": "yes"},
+            )
+    assert response.status_code == 302
+    assert not Export.objects.exists()
+    assert not (media / export.file.name).exists()

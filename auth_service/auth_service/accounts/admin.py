@@ -12,6 +12,16 @@ class UserCreationForm(forms.AdminUserCreationForm):
         fields = ["email"]
 
 
+class PasswordSetForm(forms.AdminPasswordChangeForm):
+    """The admin's "change password" form, saved through the service: every login of the user ends."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if commit:
+            services.user_password_save(user=user)
+        return user
+
+
 class UserChangeForm(forms.UserChangeForm):
     class Meta:
         model = User
@@ -22,6 +32,7 @@ class UserChangeForm(forms.UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
+    change_password_form = PasswordSetForm
     ordering = ["-date_joined"]
     list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "date_joined"]
@@ -41,6 +52,14 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset.filter(is_active=True):
             services.user_deactivate(user=user)
         self.message_user(request, "Deactivated; their tokens are revoked.", messages.SUCCESS)
+
+    # Deleting here is the API's deletion (tokens revoked, the resource service's data deleted), row and all.
+    def delete_model(self, request, obj: User) -> None:
+        services.user_erase(user=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            services.user_erase(user=user)
 
     def save_model(self, request, obj, form, change):
         deactivated = change and "is_active" in form.changed_data and not obj.is_active

@@ -93,6 +93,14 @@ def user_password_change(*, user: User, old_password: str, new_password: str, ke
     user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_CHANGE, keep_family_id=keep_family_id)
 
 
+@transaction.atomic
+def user_password_save(*, user: User) -> None:
+    """Save the password an admin set for the user (or made unusable), ending every login of the user as a
+    reset does."""
+    user.save(update_fields=["password"])
+    user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_RESET)
+
+
 def password_reset_request(*, email: str) -> None:
     """Email a reset link if an active account has this address; say nothing either way."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
@@ -145,7 +153,22 @@ def user_delete(*, user: User, password: str) -> None:
     """
     _password_confirm(user=user, password=password)
     user_deactivate(user=user)
+    _user_data_deletion_send(user=user)
+    logger.info("account deleted", extra={"user_id": str(user.pk)})
+
+
+@transaction.atomic
+def user_erase(*, user: User) -> None:
+    """The admin's deletion: the API's (tokens revoked, the resource service's data deleted), and the row too."""
+    user_id = str(user.pk)
+    user_deactivate(user=user)
+    _user_data_deletion_send(user=user)
+    user.delete()
+    logger.info("account erased by an admin", extra={"user_id": user_id})
+
+
+def _user_data_deletion_send(*, user: User) -> None:
+    """Queue the deletion of the user's data in the resource service, with the signed order it obeys."""
     user_id = str(user.pk)
     order = deletion_orders.deletion_order(user_id=user_id)
     celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id, order], queue="resource")
-    logger.info("account deleted", extra={"user_id": user_id})

@@ -181,7 +181,8 @@ def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None 
     if keep_family_id is not None:
         families = families.exclude(pk=keep_family_id)
     families.update(revoked_at=timezone.now(), revoked_reason=reason)
-    transaction.on_commit(lambda: revocation.revoke_access_tokens(user_id=user.pk))
+    user_id = user.pk  # now: the row may be deleted before the commit (the admin's deletion)
+    transaction.on_commit(lambda: revocation.revoke_access_tokens(user_id=user_id))
 
 
 def expired_tokens_flush() -> int:

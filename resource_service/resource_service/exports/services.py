@@ -126,6 +126,13 @@ def export_files_delete(*, exports: QuerySet[Export]) -> None:
     transaction.on_commit(delete_files)
 
 
+def exports_delete(*, exports: QuerySet[Export]) -> None:
+    """Delete these exports and their files (the admin's deletion)."""
+    with transaction.atomic():
+        export_files_delete(exports=exports)
+        exports.delete()
+
+
 def export_cleanup() -> int:
     """Delete exports (and files) finished long ago, and fail exports stuck unfinished."""
     now = timezone.now()
