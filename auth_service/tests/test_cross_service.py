@@ -40,6 +40,9 @@ def test_the_deletion_message_is_the_one_the_contract_names(api, alice, broker):
     assert claims["sub"] == user_id
     assert claims["token_type"] == message["order_token_type"]
     assert claims["exp"] - claims["iat"] == 7 * 24 * 3600
+    # What the workers log of the message names the user, never the order.
+    assert sent["headers"]["argsrepr"] == repr([user_id, "<order>"])
+    assert order not in json.dumps(sent["headers"])
     # Never a bearer token.
     assert api.get("/auth/me/", HTTP_AUTHORIZATION=f"Bearer {order}").status_code == 401
 

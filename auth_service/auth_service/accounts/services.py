@@ -171,4 +171,7 @@ def _user_data_deletion_send(*, user: User) -> None:
     """Queue the deletion of the user's data in the resource service, with the signed order it obeys."""
     user_id = str(user.pk)
     order = deletion_orders.deletion_order(user_id=user_id)
-    celery_app.send_task(DELETE_USER_DATA_TASK, args=[user_id, order], queue="resource")
+    # The order is a token: the workers' logs show the arguments' repr, which names it without its value.
+    celery_app.send_task(
+        DELETE_USER_DATA_TASK, args=[user_id, order], argsrepr=repr([user_id, "<order>"]), queue="resource"
+    )
