@@ -139,6 +139,8 @@ REST_FRAMEWORK = {
 # is given (wsgi.py).
 JWT_DISCOVERY = envbool("JWT_DISCOVERY", False)
 JWT_JWKS_URL = envstr("JWT_JWKS_URL", "")
+# The keys are fetched over HTTPS only, unless this is true (a development stack, or a URL inside a private network).
+JWT_KEYS_ALLOW_HTTP = envbool("JWT_KEYS_ALLOW_HTTP", False)
 JWT_PUBLIC_KEY = envsecret("JWT_PUBLIC_KEY", required=False)
 JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")
 JWT_AUDIENCE = envstr("JWT_AUDIENCE", "resource-service")

@@ -3,6 +3,8 @@ while the auth service is down."""
 
 import json
 import threading
+import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
@@ -66,6 +68,7 @@ def auth_service(settings, monkeypatch):
     server = FakeAuthService()
     settings.JWT_JWKS_URL = server.url
     settings.JWT_PUBLIC_KEY = None
+    settings.JWT_KEYS_ALLOW_HTTP = True  # the fake auth service speaks HTTP
     clock = [1000.0]
     monkeypatch.setattr(keys.time, "monotonic", lambda: clock[0])
     server.clock = clock
@@ -176,3 +179,99 @@ def test_a_discovery_document_that_goes_wrong_leaves_the_last_good_keys(api, dis
     discovering.discovery = {"issuer": "http://127.0.0.1:9/auth", "jwks_uri": discovering.url}
     discovering.clock[0] += 3600
     assert status_with(api, token) == 200
+
+
+def test_keys_are_fetched_over_https_only_unless_http_is_allowed(api, auth_service, settings):
+    settings.JWT_KEYS_ALLOW_HTTP = False
+    assert status_with(api, sign(claims_for(ALICE))) == 401
+    assert auth_service.requests == 0
+
+
+@contextmanager
+def serving(answer):
+    """An HTTP server on 127.0.0.1 whose GETs `answer(handler)` writes; yields its base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            answer(self)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def json_answer(handler, document) -> None:
+    body = json.dumps(document).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def redirect_answer(handler, location: str) -> None:
+    handler.send_response(302)
+    handler.send_header("Location", location)
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+@pytest.fixture
+def http_allowed(settings):
+    settings.JWT_KEYS_ALLOW_HTTP = True
+
+
+def test_a_redirect_is_followed_within_its_origin_only(http_allowed):
+    with serving(lambda h: json_answer(h, {"keys": []})) as elsewhere:
+
+        def answer(handler):
+            if handler.path == "/moved":
+                redirect_answer(handler, "/jwks.json")
+            elif handler.path == "/away":
+                redirect_answer(handler, f"{elsewhere}/jwks.json")
+            else:
+                json_answer(handler, {"keys": ["here"]})
+
+        with serving(answer) as base:
+            assert keys.fetch_json(f"{base}/moved", timeout=2) == {"keys": ["here"]}
+            with pytest.raises(ValueError, match="another origin"):
+                keys.fetch_json(f"{base}/away", timeout=2)
+
+
+def test_a_document_over_the_size_cap_is_refused(http_allowed):
+    big = {"keys": ["x" * keys.MAX_DOCUMENT_BYTES]}
+    with serving(lambda h: json_answer(h, big)) as base, pytest.raises(ValueError, match="more than"):
+        keys.fetch_json(f"{base}/jwks.json", timeout=2)
+
+
+def test_a_server_that_answers_slowly_is_given_up_on_after_the_timeout(http_allowed):
+    def drip(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100")
+        handler.end_headers()
+        try:
+            for _ in range(20):  # at most 4 s in all
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up, as it should
+
+    with serving(drip) as base:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            keys.fetch_json(f"{base}/jwks.json", timeout=0.5)
+        assert time.monotonic() - started < 2
+
+
+def test_proxy_variables_are_not_followed(http_allowed, monkeypatch):
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    with serving(lambda h: json_answer(h, {"keys": []})) as base:
+        assert keys.fetch_json(f"{base}/jwks.json", timeout=2) == {"keys": []}

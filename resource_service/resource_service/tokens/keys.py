@@ -85,7 +85,7 @@ class JwksKeys:
 
     def _fetch(self, now: float) -> None:
         try:
-            document = _get_json(self.jwks_url(), self.TIMEOUT_SECONDS)
+            document = fetch_json(self.jwks_url(), self.TIMEOUT_SECONDS)
             keys = {}
             for jwk in document["keys"]:
                 if jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig" or jwk.get("alg", "RS256") != "RS256":
@@ -111,7 +111,7 @@ class DiscoveredKeys(JwksKeys):
         self.issuer = issuer
 
     def jwks_url(self) -> str:
-        document = _get_json(self.url, self.TIMEOUT_SECONDS)
+        document = fetch_json(self.url, self.TIMEOUT_SECONDS)
         if not isinstance(document, dict) or document.get("issuer") != self.issuer:
             raise ValueError(f"the discovery document does not name the issuer {self.issuer}")
         jwks_uri = document.get("jwks_uri")
@@ -125,11 +125,45 @@ def discovery_url(issuer: str) -> str:
     return f"{issuer.rstrip('/')}/.well-known/openid-configuration"
 
 
-def _get_json(url: str, timeout: float) -> Any:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError(f"not an HTTP(S) URL: {url}")
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (HTTP(S) only, checked above)
-        return json.load(response)
+# The largest JWKS or discovery document read; a key set is a few kilobytes.
+MAX_DOCUMENT_BYTES = 256 * 1024
+
+
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect to the same scheme, host and port only."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if _origin(newurl) != _origin(req.full_url):
+            raise ValueError(f"{req.full_url} redirects to another origin: {newurl}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+# No proxy from the environment (the keys come from the auth service, never through a proxy someone set), and no
+# redirect to another origin.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _SameOriginRedirects())
+
+
+def fetch_json(url: str, timeout: float) -> Any:
+    """The JSON document at the URL: HTTPS (HTTP too with JWT_KEYS_ALLOW_HTTP), at most MAX_DOCUMENT_BYTES, and
+    the whole fetch within the timeout."""
+    schemes = ("https", "http") if settings.JWT_KEYS_ALLOW_HTTP else ("https",)
+    if urlsplit(url).scheme not in schemes:
+        raise ValueError(f"not an {' or '.join(schemes).upper()} URL: {url}")
+    deadline = time.monotonic() + timeout
+    body = bytearray()
+    with _opener.open(url, timeout=timeout) as response:
+        while chunk := response.read1(65536):
+            body += chunk
+            if len(body) > MAX_DOCUMENT_BYTES:
+                raise ValueError(f"{url} answers more than {MAX_DOCUMENT_BYTES} bytes")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} took more than {timeout} s")
+    return json.loads(body)
 
 
 @lru_cache(maxsize=2)
