@@ -148,6 +148,8 @@ REST_FRAMEWORK = {
 }
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
+# Days a login audit record (with the address as typed) is kept; the beat purges older ones daily.
+LOGIN_EVENT_RETENTION_DAYS = envint("LOGIN_EVENT_RETENTION_DAYS", 90)
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 # Where the reset email sends people; {uid} and {token} are filled in. Empty: the email gives both values.
 PASSWORD_RESET_URL = envstr("PASSWORD_RESET_URL", "")
@@ -200,6 +202,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {
         "task": "auth.flush_expired_tokens",
+        "schedule": timedelta(hours=24),
+        "options": {"queue": "auth"},
+    },
+    "purge-login-events": {
+        "task": "auth.purge_login_events",
         "schedule": timedelta(hours=24),
         "options": {"queue": "auth"},
     },

@@ -207,3 +207,22 @@ def test_refusals_are_counted_in_metrics(api, alice, rates, client):
     body = client.get("/metrics").content.decode()
     assert 'auth_login_attempts_total{outcome="bad_credentials"}' in body
     assert 'auth_rate_limited_total{scope="login"}' in body
+
+
+def test_login_records_past_their_retention_are_purged_by_the_beats_task(api, alice, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from auth_service.tokens.tasks import purge_login_events
+
+    settings.LOGIN_EVENT_RETENTION_DAYS = 30
+    attempt(api, alice.email)
+    attempt(api, alice.email, PASSWORD)
+    old = LoginEvent.objects.order_by("created_at", "id").first()
+    LoginEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    purge_login_events()
+    assert list(LoginEvent.objects.values_list("outcome", flat=True)) == ["success"]
+    assert "purge-login-events" in {
+        name for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if entry["task"] == purge_login_events.name
+    }

@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -183,6 +183,14 @@ def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None 
     families.update(revoked_at=timezone.now(), revoked_reason=reason)
     user_id = user.pk  # now: the row may be deleted before the commit (the admin's deletion)
     transaction.on_commit(lambda: revocation.revoke_access_tokens(user_id=user_id))
+
+
+def login_events_purge() -> int:
+    """Delete the login audit records older than LOGIN_EVENT_RETENTION_DAYS: they hold the addresses people
+    typed, which are kept no longer than an investigation needs."""
+    cutoff = timezone.now() - timedelta(days=settings.LOGIN_EVENT_RETENTION_DAYS)
+    deleted, _ = LoginEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def expired_tokens_flush() -> int:
