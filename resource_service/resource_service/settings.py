@@ -16,7 +16,7 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "http://localhost:8080,http://127.0.0.1:8080")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "resource_service.admin_login.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +79,10 @@ DATABASE_SECRET_ARN = envstr("DATABASE_SECRET_ARN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("redis://127.0.0.1:6379/0")
+# The admin's login (admin_login/site.py): tries per address a minute, and failed tries per account in a window.
+ADMIN_LOGIN_RATE_PER_ADDRESS = envint("ADMIN_LOGIN_RATE_PER_ADDRESS", 20)
+LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
 # How long a readiness probe's answer is kept (lib/health.py).
 READINESS_CACHE_SECONDS = 1.0
 
