@@ -6,21 +6,23 @@ import tempfile
 
 from gunicorn import glogging
 
+from resource_service.lib.env import envint, envstr
+
 # The workers share their Prometheus metrics through files in this folder, fresh for each start.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+bind = envstr("GUNICORN_BIND", "0.0.0.0:8000")
+workers = envint("GUNICORN_WORKERS", 2)
+threads = envint("GUNICORN_THREADS", 4)
+timeout = envint("GUNICORN_TIMEOUT", 30)
+graceful_timeout = envint("GUNICORN_GRACEFUL_TIMEOUT", 25)
+keepalive = envint("GUNICORN_KEEPALIVE", 75)
+max_requests = envint("GUNICORN_MAX_REQUESTS", 0, minimum=0)  # 0: workers are never recycled
 max_requests_jitter = max_requests // 10
 # Nothing manages gunicorn through its control socket, and two services on one host would share its path.
 control_socket_disable = True
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = envstr("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The gateway refuses oversized requests with JSON errors (a request line or a header line over its 8 KiB
 # buffers). gunicorn's own limits sat at or below the gateway's (a 4094-byte request line, 100 header fields, an
 # 8190-byte header line) and answered what passed the gateway with an HTML page; these are above it.

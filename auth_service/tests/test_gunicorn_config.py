@@ -1,8 +1,11 @@
-"""gunicorn as configured: no access log, not even built and dropped (the application logs each request)."""
+"""gunicorn as configured: its numbers read by the typed helpers, and no access log, not even built and dropped
+(the application logs each request)."""
 
 import runpy
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from gunicorn import glogging
 from gunicorn.config import Config
 
@@ -24,3 +27,10 @@ def test_no_access_line_is_built_for_a_request(monkeypatch, tmp_path):
 
     monkeypatch.setattr(logger, "atoms", atoms)
     logger.access(resp=None, req=None, environ={}, request_time=None)
+
+
+def test_a_number_that_is_not_one_stops_the_start_naming_the_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("GUNICORN_THREADS", "four")
+    with pytest.raises(ImproperlyConfigured, match="GUNICORN_THREADS"):
+        runpy.run_path(str(CONFIG_FILE))

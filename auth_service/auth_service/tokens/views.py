@@ -59,7 +59,7 @@ class LoginView(APIView):
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pair = services.login(**serializer.validated_data, **_client(request), request=request._request)
+        pair = services.login(**serializer.validated_data, **_client(request))
         return _no_store(Response(pair))
 
     def throttled(self, request, wait):

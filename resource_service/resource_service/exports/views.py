@@ -9,7 +9,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from resource_service.exports import services
+from resource_service.exports import selectors, services
 from resource_service.exports.models import Export
 from resource_service.exports.serializers import ExportCreatedSerializer, ExportInputSerializer, ExportSerializer
 from resource_service.projects.views import OwnedObjectMixin, caller_id
@@ -49,7 +49,7 @@ class OwnedExportMixin(OwnedObjectMixin):
     queryset = Export.objects.none()  # for schema generation; requests use get_object()
 
     def get_object(self) -> Export:
-        export = Export.objects.filter(owner_id=caller_id(self.request), pk=self.kwargs["export_id"]).first()
+        export = selectors.export_get(owner_id=caller_id(self.request), export_id=self.kwargs["export_id"])
         if export is None:
             raise Http404
         return export

@@ -26,17 +26,17 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {value!r}")
 
 
-def envint(name: str, default: int) -> int:
-    """Return the variable as a positive integer."""
+def envint(name: str, default: int, *, minimum: int = 1) -> int:
+    """Return the variable as an integer of at least `minimum` (a positive one unless told otherwise)."""
     value = os.environ.get(name)
     if value is None:
         return default
     try:
         number = int(value)
     except ValueError:
-        number = -1
-    if number < 1:
-        raise ImproperlyConfigured(f"{name} must be a positive integer, not {value!r}")
+        number = minimum - 1
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be an integer of at least {minimum}, not {value!r}")
     return number
 
 

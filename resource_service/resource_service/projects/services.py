@@ -54,6 +54,11 @@ def task_create(*, project: Project, **fields) -> Task:
         return Task.objects.create(project=project, **fields)
 
 
+def task_delete(*, task: Task) -> None:
+    """Delete a task."""
+    task.delete()
+
+
 def task_update(*, task: Task, **fields) -> Task:
     """Change the given fields of a task."""
     return _update(task, fields)

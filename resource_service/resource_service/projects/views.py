@@ -189,7 +189,7 @@ class TaskDetailView(OwnedObjectMixin):
 
     @swagger_auto_schema(responses={204: "Deleted"})
     def delete(self, request: Request, project_id, task_id) -> Response:
-        self.get_object().delete()
+        services.task_delete(task=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _update(self, request: Request, *, partial: bool) -> Response:
