@@ -89,4 +89,5 @@ export BLACKBOX_MAILDIR="$PROD_WORK/mail"
 .venv/bin/pytest -p no:cacheprovider tests/test_journey.py tests/prod/test_production.py
 "${stack[@]}" logs --no-color >"$PROD_WORK/stack.log"
 BLACKBOX_LOG_FILE="$PROD_WORK/stack.log" .venv/bin/pytest tests/logcheck -p no:cacheprovider -q
-.venv/bin/pytest -p no:cacheprovider tests/prod/test_rotation.py
+# -rP: the drill prints how many requests failed, over how long.
+.venv/bin/pytest -p no:cacheprovider -rP tests/prod/test_rotation.py

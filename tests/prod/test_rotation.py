@@ -117,6 +117,10 @@ def test_the_database_passwords_rotate_under_load_without_an_outage_or_a_restart
         recovered = wait_for(lambda: load.successes_since(rotated_at) >= 20, timeout=60)
 
     failures = sorted(at for results in load.results.values() for at, ok in results if not ok)
+    outage = failures[-1] - failures[0] if failures else 0.0
+    print(
+        f"rotation drill: {sum(map(len, load.results.values()))} requests, {len(failures)} failed over {outage:.1f} s"
+    )
     assert recovered, f"{len(failures)} requests failed, none of the last succeeded"
     assert not failures or failures[-1] - failures[0] <= MAX_OUTAGE, (
         f"requests failed for {failures[-1] - failures[0]:.1f} s"
