@@ -33,6 +33,7 @@ MIDDLEWARE = [
     "auth_service.lib.http_metrics.BeforeMiddleware",
     "auth_service.lib.requests.RequestLogMiddleware",
     "auth_service.lib.errors.DependencyErrorMiddleware",
+    "auth_service.lib.caching.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

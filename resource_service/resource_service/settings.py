@@ -34,6 +34,7 @@ MIDDLEWARE = [
     "resource_service.lib.http_metrics.BeforeMiddleware",
     "resource_service.lib.requests.RequestLogMiddleware",
     "resource_service.lib.errors.DependencyErrorMiddleware",
+    "resource_service.lib.caching.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
