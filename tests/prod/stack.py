@@ -93,7 +93,7 @@ class Stack:
         return evaluate(self.template["Conditions"][name])
 
     def containers(self):
-        """(task definition's logical id, resolved container definition, whether an ECS service runs it)."""
+        """Each container definition, resolved, and whether an ECS service runs it (or it is a one-off task)."""
         resources = self.template["Resources"]
         served = {
             r["Properties"]["TaskDefinition"]["Ref"] for r in resources.values() if r["Type"] == "AWS::ECS::Service"
@@ -102,7 +102,7 @@ class Stack:
             if resource["Type"] == "AWS::ECS::TaskDefinition":
                 for container in resource["Properties"]["ContainerDefinitions"]:
                     used = {key: value for key, value in container.items() if key in CONTAINER_FIELDS}
-                    yield task_id, self.resolve(used), task_id in served
+                    yield self.resolve(used), task_id in served
 
 
 def secret_value(value_from: str) -> str:
@@ -172,7 +172,7 @@ def main(deployed_file: str, output_file: str) -> None:
     services = {}
     for stack, folder in STACKS.items():
         template = Stack(stack, deployed["parameters"][stack], deployed["exports"])
-        for _task, container, served in template.containers():
+        for container, served in template.containers():
             name = container["Name"] if container["Name"].startswith(stack) else f"{stack}-{container['Name']}"
             services[name] = service(stack, container, served, os.environ["PROD_GATEWAY_PORT"])
         # One service of each image builds it.
