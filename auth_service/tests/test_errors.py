@@ -65,6 +65,14 @@ def redis_out_of_memory() -> redis.RedisError:
     return redis.exceptions.OutOfMemoryError("command not allowed when used memory > 'maxmemory'.")
 
 
+def redis_timed_out() -> redis.RedisError:
+    return redis.TimeoutError("Timeout reading from socket")
+
+
+def redis_wrong_type() -> redis.RedisError:
+    return redis.ResponseError("WRONGTYPE Operation against a key holding the wrong kind of value")
+
+
 def division_by_zero() -> psycopg2.Error:
     return _error_running("SELECT 1 / 0")
 
@@ -94,8 +102,17 @@ def register(api):
         lambda: pg.TooManyConnections("too many clients"),
         lambda: pg.CannotConnectNow(),
         redis_out_of_memory,
+        redis_timed_out,
     ],
-    ids=["refused", "terminated", "statement-timeout", "too-many-connections", "starting-up", "redis-out-of-memory"],
+    ids=[
+        "refused",
+        "terminated",
+        "statement-timeout",
+        "too-many-connections",
+        "starting-up",
+        "redis-out-of-memory",
+        "redis-timeout",
+    ],
 )
 def test_a_database_that_cannot_be_reached_is_a_json_503(api, monkeypatch, cause):
     failing_with(monkeypatch, cause())
@@ -113,8 +130,9 @@ def test_a_database_that_cannot_be_reached_is_a_json_503(api, monkeypatch, cause
         lambda: pg.UniqueViolation("duplicate key value"),
         lambda: pg.SerializationFailure("could not serialize access"),
         lambda: DatabaseError("Save with update_fields did not affect any rows."),
+        redis_wrong_type,
     ],
-    ids=["division-by-zero", "deadlock", "unique-violation", "serialization-failure", "django-own"],
+    ids=["division-by-zero", "deadlock", "unique-violation", "serialization-failure", "django-own", "redis-wrong-type"],
 )
 def test_any_other_database_error_is_a_500_with_its_traceback_logged(api, monkeypatch, caplog, cause):
     failing_with(monkeypatch, cause())

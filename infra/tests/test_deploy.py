@@ -38,9 +38,13 @@ elif "ecr get-login-password" in command:
 elif "ecs run-task" in command:
     service, kind = re.search(r"-(\w+)-(migrate|db-roles):", value("--task-definition")).groups()
     print(f"arn:aws:ecs:eu-west-1:123456789012:task/staging-jwt-services/{service}-{kind}")
+elif "ecs wait tasks-stopped" in command:
+    waiting_fails = os.environ.get("FAKE_FAILING_WAIT")
+    sys.exit(255 if waiting_fails and value("--tasks").endswith(f"/{waiting_fails}") else 0)
 elif "ecs describe-tasks" in command:
+    # The exit code as `--output text` prints it: "None" for a container that never ran.
     failing = os.environ.get("FAKE_FAILING_TASK")
-    print(1 if failing and value("--tasks").endswith(f"/{failing}") else 0)
+    print(os.environ.get("FAKE_EXIT_CODE", "1") if failing and value("--tasks").endswith(f"/{failing}") else 0)
 """
 
 FAKE_DOCKER = r"""
@@ -115,16 +119,34 @@ def test_a_deploy_goes_in_the_documented_order_and_makes_users_and_migrates_befo
     )
 
 
-@pytest.mark.parametrize(("task", "named"), [("migrate", "migration"), ("db-roles", "database users task")])
-def test_a_failed_one_off_task_stops_the_deploy_with_that_services_tasks_unchanged(deploy, task, named):
-    result, calls = deploy("staging", "eu-west-1", FAKE_FAILING_TASK=f"resource-{task}")
-    assert result.returncode == 1
-    assert f"the resource {named}" in result.stderr
-    assert "exited with 1" in result.stderr
+def assert_resource_untouched_and_nothing_after(calls) -> None:
     resource = [overrides for stack, overrides in deployed(calls) if stack == "staging-jwt-resource"]
     assert len(resource) == 1
     assert "ImageTag" not in resource[0]
     assert not [stack for stack, _ in deployed(calls) if stack in ("staging-jwt-gateway", "staging-jwt-monitoring")]
+
+
+@pytest.mark.parametrize(
+    ("task", "named", "exit_code"),
+    [
+        ("migrate", "migration", "1"),
+        ("migrate", "migration", "2"),
+        ("migrate", "migration", "None"),  # the container never ran
+        ("db-roles", "database users task", "1"),
+    ],
+)
+def test_a_failed_one_off_task_stops_the_deploy_with_that_services_tasks_unchanged(deploy, task, named, exit_code):
+    result, calls = deploy("staging", "eu-west-1", FAKE_FAILING_TASK=f"resource-{task}", FAKE_EXIT_CODE=exit_code)
+    assert result.returncode == 1
+    assert f"the resource {named}" in result.stderr
+    assert f"exited with {exit_code}" in result.stderr
+    assert_resource_untouched_and_nothing_after(calls)
+
+
+def test_a_one_off_task_that_cannot_be_waited_for_stops_the_deploy_too(deploy):
+    result, calls = deploy("staging", "eu-west-1", FAKE_FAILING_WAIT="resource-migrate")
+    assert result.returncode != 0
+    assert_resource_untouched_and_nothing_after(calls)
 
 
 def test_an_image_already_in_its_repository_is_not_built_again(deploy):
