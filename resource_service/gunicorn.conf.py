@@ -6,11 +6,12 @@ import tempfile
 
 from gunicorn import glogging
 
-from resource_service.lib.env import envint, envstr
-
-# The workers share their Prometheus metrics through files in this folder, fresh for each start.
+# The workers share their Prometheus metrics through files in this folder, fresh for each start. It must be set
+# before anything imports prometheus_client, which picks its mode once: so before the service's package.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+
+from resource_service.lib.env import envint, envstr
 
 bind = envstr("GUNICORN_BIND", "0.0.0.0:8000")
 workers = envint("GUNICORN_WORKERS", 2)

@@ -1,7 +1,10 @@
 """gunicorn as configured: its numbers read by the typed helpers, and no access log, not even built and dropped
 (the application logs each request)."""
 
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,3 +37,21 @@ def test_a_number_that_is_not_one_stops_the_start_naming_the_variable(monkeypatc
     monkeypatch.setenv("GUNICORN_THREADS", "four")
     with pytest.raises(ImproperlyConfigured, match="GUNICORN_THREADS"):
         runpy.run_path(str(CONFIG_FILE))
+
+
+def test_the_metrics_are_shared_between_workers_once_the_configuration_is_read(tmp_path):
+    """prometheus_client picks its mode when first imported: the configuration sets the folder before that."""
+    script = (
+        "import runpy, sys; runpy.run_path(sys.argv[1]); import prometheus_client.values as values;"
+        " print(values.ValueClass.__name__)"
+    )
+    environment = {name: value for name, value in os.environ.items() if name != "PROMETHEUS_MULTIPROC_DIR"}
+    result = subprocess.run(  # noqa: S603 (this interpreter, this repository's file)
+        [sys.executable, "-c", script, str(CONFIG_FILE)],
+        cwd=CONFIG_FILE.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "MmapedValue"
