@@ -7,7 +7,6 @@ from typing import cast
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
-from django.views.decorators.http import require_GET
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import status
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 
 from auth_service.accounts.models import User
 from auth_service.lib.throttling import AddressRateThrottle
+from auth_service.lib.views import read_only
 from auth_service.tokens import discovery, keys, services
 from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, TokenPairSerializer
 
@@ -121,12 +121,12 @@ def _cacheable(request: HttpRequest, document: Mapping[str, object]) -> HttpResp
     return get_conditional_response(request, etag=etag, response=response) or response
 
 
-@require_GET
+@read_only
 def jwks(request: HttpRequest) -> HttpResponse:
     return _cacheable(request, keys.jwks())
 
 
-@require_GET
+@read_only
 def metadata(request: HttpRequest) -> HttpResponse:
     """OpenID Connect Discovery and RFC 8414 metadata: one document at both well-known names."""
     return _cacheable(request, discovery.metadata())

@@ -9,7 +9,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+
+from resource_service.lib.views import read_only
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +60,13 @@ def _checks() -> dict[str, str]:
         return checks
 
 
-@require_GET
+@read_only
 def healthz(request: HttpRequest) -> JsonResponse:
     """The process is alive; no dependency is touched."""
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@read_only
 def readyz(request: HttpRequest) -> JsonResponse:
     """Ready when the database and Redis answer; otherwise 503 naming what failed."""
     checks = _checks()
