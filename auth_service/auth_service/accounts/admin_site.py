@@ -38,8 +38,10 @@ class AdminLoginForm(AdminAuthenticationForm):
         return self.cleaned_data
 
 
-def too_many(retry_after: int, detail: str) -> JsonResponse:
-    return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(retry_after)})
+def too_many(retry_after: int, detail: str | None = None) -> JsonResponse:
+    """The API's 429: DRF's throttled answer, with the reason and Retry-After."""
+    throttled = Throttled(wait=retry_after, detail=detail)
+    return JsonResponse({"detail": str(throttled.detail)}, status=429, headers={"Retry-After": str(retry_after)})
 
 
 class AdminSite(admin.AdminSite):
@@ -54,8 +56,7 @@ class AdminSite(admin.AdminSite):
                     client_ip=throttle.get_ident(request),
                     user_agent=request.headers.get("User-Agent", ""),
                 )
-                wait = math.ceil(throttle.wait() or 1)
-                return too_many(wait, str(Throttled(wait).detail))
+                return too_many(math.ceil(throttle.wait() or 1))
         try:
             return super().login(request, extra_context)
         except TooManyAttempts as exc:
