@@ -44,6 +44,26 @@ def test_the_images_trust_the_certificate_authorities_aws_endpoints_present(imag
         assert set(json.loads(line)) >= AMAZON_ROOTS
 
 
+@pytest.mark.parametrize(
+    ("image", "folder"),
+    [
+        ("jwt-services/auth:prod", "/keys/private"),
+        ("jwt-services/auth:prod", "/keys/resource"),
+        ("jwt-services/resource:prod", "/keys/resource"),
+    ],
+)
+def test_the_services_user_cannot_write_the_key_folders(image, folder):
+    """compose's keygen writes the keys as root; the services' user only reads them."""
+    result = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "sh", image, "-c", f"touch {folder}/probe"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Permission denied" in result.stderr
+
+
 def test_a_new_account_is_welcomed_through_the_mail_server(dana):
     assert wait_for(lambda: [m["Subject"] for m in mails_to(dana.email)] == ["Welcome"])
 
