@@ -78,10 +78,10 @@ def user_update(*, user: User, display_name: str) -> User:
 def _password_confirm(*, user: User, password: str, field: str = "password") -> None:
     """Check the password a change or a deletion re-confirms; each try counts towards the login lockout, so that
     a stolen access token cannot guess the password."""
-    lockout.attempt(email=user.email)
+    key = lockout.attempt(email=user.email)
     if not user.check_password(password):
         raise WrongPassword(field=field)
-    lockout.clear(email=user.email)
+    lockout.clear(key=key)
 
 
 @transaction.atomic

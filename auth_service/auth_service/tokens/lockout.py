@@ -10,12 +10,11 @@ parallel tries, no more than the limit are checked. The window starts at the fir
 """
 
 import hashlib
-from functools import lru_cache
 
-import redis
 from django.conf import settings
 from django.db import connection
 
+from auth_service.lib import limits
 from auth_service.lib.exceptions import TooManyAttempts
 
 KEY = "login-failures:{}"
@@ -27,11 +26,6 @@ class AccountLocked(TooManyAttempts):
     message = "Too many failed logins; try again later."
 
 
-@lru_cache(maxsize=2)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-
-
 def account_key(email: str) -> str:
     """The Redis key of the account this address logs in to."""
     with connection.cursor() as cursor:
@@ -40,18 +34,16 @@ def account_key(email: str) -> str:
     return KEY.format(hashlib.sha256(canonical.encode()).hexdigest())
 
 
-def attempt(*, email: str) -> None:
-    """Count a try at the account's password before it is checked; AccountLocked if it is one too many."""
+def attempt(*, email: str) -> str:
+    """Count a try at the account's password before it is checked; AccountLocked if it is one too many. Returns
+    the account's key, for clear()."""
     key = account_key(email)
-    pipeline = _client(settings.REDIS_URL).pipeline(transaction=True)
-    pipeline.incr(key)
-    pipeline.expire(key, settings.LOGIN_LOCKOUT_SECONDS, nx=True)
-    pipeline.ttl(key)
-    tries, _, seconds_left = pipeline.execute()
+    tries, seconds_left = limits.count_try(key, settings.LOGIN_LOCKOUT_SECONDS)
     if tries > settings.LOGIN_MAX_FAILURES:
-        raise AccountLocked(max(int(seconds_left), 1))
+        raise AccountLocked(seconds_left)
+    return key
 
 
-def clear(*, email: str) -> None:
+def clear(*, key: str) -> None:
     """Forget the tries of an account whose password was right."""
-    _client(settings.REDIS_URL).delete(account_key(email))
+    limits.forget(key)

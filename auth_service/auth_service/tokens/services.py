@@ -83,7 +83,7 @@ def credentials_check(
         _audit(email=email, outcome=outcome, user=user, client_ip=client_ip, user_agent=user_agent)
 
     try:
-        lockout.attempt(email=email)
+        key = lockout.attempt(email=email)
     except lockout.AccountLocked:
         audit(LoginEvent.Outcome.LOCKED)
         raise
@@ -91,7 +91,7 @@ def credentials_check(
     if not isinstance(user, User):
         audit(LoginEvent.Outcome.BAD_CREDENTIALS)
         raise InvalidCredentials
-    lockout.clear(email=email)
+    lockout.clear(key=key)
     audit(LoginEvent.Outcome.SUCCESS, user)
     update_last_login(User, user)
     return user

@@ -9,30 +9,15 @@ logged (the account and address, never the password).
 """
 
 import logging
-from functools import lru_cache
 
-import redis
 from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from rest_framework.throttling import BaseThrottle
 
+from resource_service.lib import limits
+
 logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=2)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-
-
-def _count(key: str, window: int) -> tuple[int, int]:
-    """Count a try under the key, in a window that starts at its first try; the tries and the seconds left."""
-    pipeline = _client(settings.REDIS_URL).pipeline(transaction=True)
-    pipeline.incr(key)
-    pipeline.expire(key, window, nx=True)
-    pipeline.ttl(key)
-    tries, _, seconds_left = pipeline.execute()
-    return tries, max(int(seconds_left), 1)
 
 
 class AdminSite(admin.AdminSite):
@@ -46,17 +31,17 @@ class AdminSite(admin.AdminSite):
         def audit(outcome: str) -> None:
             logger.info("admin login", extra={"outcome": outcome, "username": username, "client_ip": address})
 
-        tries, wait = _count(f"admin-login:address:{address}", 60)
+        tries, wait = limits.count_try(f"admin-login:address:{address}", 60)
         if tries > settings.ADMIN_LOGIN_RATE_PER_ADDRESS:
             audit("throttled")
             return _too_many(wait, "Too many login attempts from this address; try again later.")
-        tries, wait = _count(account_key, settings.LOGIN_LOCKOUT_SECONDS)
+        tries, wait = limits.count_try(account_key, settings.LOGIN_LOCKOUT_SECONDS)
         if tries > settings.LOGIN_MAX_FAILURES:
             audit("locked")
             return _too_many(wait, "Too many failed logins; try again later.")
         response = super().login(request, extra_context)
         if request.user.is_authenticated:
-            _client(settings.REDIS_URL).delete(account_key)
+            limits.forget(account_key)
             audit("success")
         else:
             audit("bad_credentials")
