@@ -79,6 +79,8 @@ DATABASE_SECRET_ARN = envstr("DATABASE_SECRET_ARN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("redis://127.0.0.1:6379/0")
+# Every Redis key this service uses begins with "auth:" (its cache, counters and Celery's keys and channels), but
+# the revocation times: in compose and on AWS its Redis user may touch no other (infra/redis-users.acl).
 # How long a readiness probe's answer is kept (lib/health.py).
 READINESS_CACHE_SECONDS = 1.0
 CACHES = {
@@ -197,6 +199,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 900),
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,
+    "global_keyprefix": "auth:",
+    # The remote control's and events' channels by their plain names under the prefix: a Redis user's channel
+    # rules match a subscription to a pattern only word for word.
+    "fanout_prefix": False,
+    "fanout_patterns": False,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The auth service's own periodic work, sent by its beat (exactly one per deployment) to its queue.

@@ -98,7 +98,7 @@ def test_deleting_a_user_in_the_admin_revokes_their_tokens_and_deletes_their_dat
     assert not User.objects.filter(pk=alice.pk).exists()
     assert api.post("/auth/token/refresh/", {"refresh": pair["refresh"]}).status_code == 401
     assert broker.get(f"revoked-before:{alice.pk}") is not None
-    message = json.loads(broker.lpop("resource"))
+    message = json.loads(broker.lpop("resource:resource"))
     assert message["headers"]["task"] == "resource.delete_user_data"
     user_id, order = json.loads(base64.b64decode(message["body"]))[0]
     assert user_id == str(alice.pk)

@@ -20,7 +20,8 @@ CONTRACT = tomllib.loads((Path(__file__).resolve().parents[2] / "docs" / "cross-
 def test_the_deletion_message_is_the_one_the_contract_names(api, alice, broker):
     (message,) = [m for m in CONTRACT["messages"] if m["sent_by"] == "auth_service"]
     accounts.user_delete(user=alice, password=PASSWORD)
-    sent = json.loads(broker.lpop(message["queue"]))
+    assert accounts.RESOURCE_KEY_PREFIX == message["key_prefix"] == CONTRACT["key_prefixes"]["resource_service"]
+    sent = json.loads(broker.lpop(message["key_prefix"] + message["queue"]))
     assert sent["headers"]["task"] == message["task"] == accounts.DELETE_USER_DATA_TASK
     args, kwargs, _ = json.loads(base64.b64decode(sent["body"]))
     assert kwargs == {}
@@ -66,6 +67,7 @@ def test_the_tokens_carry_the_contracts_header_and_claims(api, alice):
 
 def test_the_service_uses_its_own_queue_and_schedules_only_its_own_tasks():
     assert settings.CELERY_TASK_DEFAULT_QUEUE == "auth"
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] == CONTRACT["key_prefixes"]["auth_service"]
     assert "auth" in CONTRACT["queues"]
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"].startswith("auth.")

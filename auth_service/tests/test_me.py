@@ -49,7 +49,7 @@ def test_delete_needs_the_right_password(alice_api, alice, broker):
     assert response.status_code == 400
     alice.refresh_from_db()
     assert alice.is_active
-    assert broker.llen("resource") == 0
+    assert broker.llen("resource:resource") == 0
 
 
 def test_delete_deactivates_revokes_and_queues_the_data_deletion(
@@ -66,7 +66,7 @@ def test_delete_deactivates_revokes_and_queues_the_data_deletion(
     assert refused.status_code == 401
     assert api.post("/auth/token/", {"email": alice.email, "password": PASSWORD}, format="json").status_code == 401
 
-    message = json.loads(broker.lpop("resource"))
+    message = json.loads(broker.lpop("resource:resource"))
     assert message["headers"]["task"] == "resource.delete_user_data"
     assert str(alice.pk) in message["headers"]["argsrepr"]
 
@@ -94,7 +94,7 @@ def test_a_deletion_the_broker_cannot_take_is_a_503_and_leaves_the_account_to_de
     monkeypatch.setattr(app, "send_task", send_task)
     with django_capture_on_commit_callbacks(execute=True):
         assert alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json").status_code == 204
-    assert json.loads(broker.lpop("resource"))["headers"]["task"] == "resource.delete_user_data"
+    assert json.loads(broker.lpop("resource:resource"))["headers"]["task"] == "resource.delete_user_data"
 
 
 def test_delete_of_one_user_leaves_the_others_alone(api, alice_api, bob, broker):

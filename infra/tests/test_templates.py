@@ -216,7 +216,8 @@ def test_data_stores_are_encrypted_private_and_kept():
     (redis,) = resources("data", "AWS::ElastiCache::ReplicationGroup").values()
     assert redis["Properties"]["AtRestEncryptionEnabled"] is True
     assert redis["Properties"]["TransitEncryptionEnabled"] is True
-    assert "resolve:secretsmanager" in refs_in(redis["Properties"]["AuthToken"])
+    assert "AuthToken" not in redis["Properties"]
+    assert redis["Properties"]["UserGroupIds"] == [{"Ref": "RedisUsers"}]
     for bucket in resources("data", "AWS::S3::Bucket").values():
         assert all(bucket["Properties"]["PublicAccessBlockConfiguration"].values())
         assert bucket["Properties"]["BucketEncryption"]
@@ -565,6 +566,30 @@ def test_redis_never_evicts_on_aws_nor_in_compose():
     assert redis["Properties"]["CacheParameterGroupName"] == {"Ref": group_id}
     command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["redis"]["command"]
     assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+
+
+def test_each_service_is_a_redis_user_of_its_own_with_the_same_rules_on_aws_and_in_compose():
+    rules = {
+        line.split()[1]: line.split(" ", 2)[2]
+        for line in (ROOT / "infra" / "redis-users.acl").read_text().splitlines()
+        if line.startswith("user ")
+    }
+    users = resources("data", "AWS::ElastiCache::User")
+    assert {user["Properties"]["UserName"]: user["Properties"]["AccessString"] for user in users.values()} == rules
+    assert rules["default"].startswith("off ")
+    (group,) = resources("data", "AWS::ElastiCache::UserGroup").values()
+    assert sorted(ref["Ref"] for ref in group["Properties"]["UserIds"]) == sorted(users)
+    for name in ("auth", "resource"):
+        secret = f"Redis{name.title()}UserSecret"
+        assert name in refs_in(load("data")["Resources"][secret]["Properties"]["GenerateSecretString"])
+        assert secret in refs_in(users[f"Redis{name.title()}User"]["Properties"]["AuthenticationMode"])
+        # Each service's tasks read their own Redis user's secret, never the other's.
+        other = "Resource" if name == "auth" else "Auth"
+        assert f"Redis{name.title()}UserSecretArn" in refs_in(load(name))
+        assert f"Redis{other}UserSecretArn" not in refs_in(load(name))
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert "--aclfile" in compose["services"]["redis"]["command"]
+    assert compose["configs"]["redis-users"]["file"] == "./infra/redis-users.acl"
 
 
 def test_compose_and_ci_run_the_postgresql_major_version_rds_runs():

@@ -80,6 +80,8 @@ DATABASE_SECRET_ARN = envstr("DATABASE_SECRET_ARN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("redis://127.0.0.1:6379/0")
+# Every Redis key this service uses begins with "resource:" (its cache, counters and Celery's keys and channels), but
+# the revocation times: in compose and on AWS its Redis user may touch no other (infra/redis-users.acl).
 # The admin's login (admin_login/site.py): tries per address a minute, and failed tries per account in a window.
 ADMIN_LOGIN_RATE_PER_ADDRESS = envint("ADMIN_LOGIN_RATE_PER_ADDRESS", 20)
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
@@ -173,6 +175,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 900),
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,
+    "global_keyprefix": "resource:",
+    # The remote control's and events' channels by their plain names under the prefix: a Redis user's channel
+    # rules match a subscription to a pattern only word for word.
+    "fanout_prefix": False,
+    "fanout_patterns": False,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The resource service's own periodic work, sent by its beat (exactly one per deployment) to its queue.

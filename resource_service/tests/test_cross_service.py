@@ -17,6 +17,8 @@ def test_the_deletion_message_is_run_here_under_the_contracts_name_and_arguments
     assert delete_user_data.name == message["task"]
     assert list(inspect.signature(delete_user_data.run).parameters) == message["args"]
     assert message["queue"] == settings.CELERY_TASK_DEFAULT_QUEUE
+    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"]
+    assert prefix == message["key_prefix"] == CONTRACT["key_prefixes"]["resource_service"]
 
 
 def test_the_revocation_key_is_the_contracts():

@@ -34,7 +34,7 @@ def test_requesting_an_export_queues_it_on_commit(
     body = response.json()
     assert set(body) == {"id", "status", "format", "created_at"}
     assert (body["status"], body["format"]) == ("pending", "csv")
-    message = json.loads(broker.lpop("resource"))
+    message = json.loads(broker.lpop("resource:resource"))
     assert message["headers"]["task"] == "resource.run_export"
     assert body["id"] in message["headers"]["argsrepr"]
 

@@ -32,10 +32,12 @@ trap cleanup EXIT
 # The stand-ins' passwords, and one certificate for all of them from a CA made for this run.
 password() { openssl rand -hex 24; }
 PROD_POSTGRES_PASSWORD="$(password)" PROD_AUTH_MASTER_PASSWORD="$(password)"
-PROD_RESOURCE_MASTER_PASSWORD="$(password)" PROD_REDIS_TOKEN="$(password)"
-export PROD_POSTGRES_PASSWORD PROD_AUTH_MASTER_PASSWORD PROD_RESOURCE_MASTER_PASSWORD PROD_REDIS_TOKEN
+PROD_RESOURCE_MASTER_PASSWORD="$(password)" PROD_REDIS_AUTH_PASSWORD="$(password)"
+PROD_REDIS_RESOURCE_PASSWORD="$(password)"
+export PROD_POSTGRES_PASSWORD PROD_AUTH_MASTER_PASSWORD PROD_RESOURCE_MASTER_PASSWORD PROD_REDIS_AUTH_PASSWORD \
+    PROD_REDIS_RESOURCE_PASSWORD
 tls="$PROD_WORK/tls"
-mkdir -p "$tls" "$PROD_WORK/pgbouncer" "$PROD_WORK"/mail/{cur,new,tmp}
+mkdir -p "$tls" "$PROD_WORK/pgbouncer" "$PROD_WORK/redis" "$PROD_WORK"/mail/{cur,new,tmp}
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=jwt-services test-prod CA" \
     -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=stand-ins" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
@@ -74,6 +76,8 @@ server_tls_ca_file = /tls/ca.crt
 CONF
 printf '"postgres" "%s"\n' "$PROD_POSTGRES_PASSWORD" >"$PROD_WORK/pgbouncer/userlist.txt"
 
+.venv/bin/python tests/prod/redis_users.py "$PROD_WORK/redis/users.acl"
+chmod 644 "$PROD_WORK/redis/users.acl"
 "${infra[@]}" up --build --detach --wait --wait-timeout 300
 .venv/bin/python tests/prod/seed.py "$PROD_WORK"
 .venv/bin/python tests/prod/stack.py "$PROD_WORK/deployed.json" "$PROD_WORK/ecs.json"

@@ -1,9 +1,9 @@
 """Plays, for `make test-prod`, the stacks deployed before the services' and what an operator does first.
 
 The data stack's secrets (the databases' master, owner and application users, the Django secret keys, the
-Redis token), the operator's signing key and its public-key parameter, and the export bucket are made in moto;
-what the earlier stacks export, and each service stack's parameters, are written as JSON for stack.py.
-The master users' passwords and the Redis token are the ones the stand-ins were started with (run.sh).
+services' Redis users), the operator's signing key and its public-key parameter, and the export bucket are made in
+moto; what the earlier stacks export, and each service stack's parameters, are written as JSON for stack.py.
+The master users' and Redis users' passwords are the ones the stand-ins were started with (run.sh).
 """
 
 import json
@@ -56,9 +56,11 @@ def main(work: Path) -> None:
     exports[f"{ENVIRONMENT}-ExportBucketName"] = EXPORT_BUCKET
     # No load balancer stands in front: no address is trusted for X-Forwarded-For (TEST-NET-1).
     exports[f"{ENVIRONMENT}-VpcCidr"] = "192.0.2.0/24"
-    exports[f"{ENVIRONMENT}-RedisAuthTokenArn"] = secret("redis-auth-token", {"token": os.environ["PROD_REDIS_TOKEN"]})
     for service in ("auth", "resource"):
         title = service.title()
+        exports[f"{ENVIRONMENT}-Redis{title}UserSecretArn"] = secret(
+            f"redis-{service}", {"username": service, "password": os.environ[f"PROD_REDIS_{service.upper()}_PASSWORD"]}
+        )
         master = os.environ[f"PROD_{service.upper()}_MASTER_PASSWORD"]
         exports[f"{ENVIRONMENT}-{title}DatabaseSecretArn"] = secret(
             f"{service}-db-master", {"username": service, "password": master}

@@ -2,6 +2,7 @@
 
 Mail goes out through STARTTLS to a server whose certificate is verified, exports are stored in S3, the services
 connect through the pooler as their application users, and nothing they do leaves state on a pooled connection.
+Each service is a Redis user of its own, which cannot touch the other's keys.
 """
 
 import json
@@ -10,7 +11,7 @@ import subprocess
 
 import pytest
 from conftest import NEW_PASSWORD, PASSWORD, Account, Gateway, wait_for
-from containers import mails_to, object_versions, pooler, psql
+from containers import compose, mails_to, object_versions, pooler, psql
 
 IMAGES = ["jwt-services/auth:prod", "jwt-services/resource:prod"]
 # Amazon Trust Services' roots: ElastiCache, RDS Proxy, SES and every AWS API present chains ending in one.
@@ -22,6 +23,27 @@ import json, ssl
 for context in (ssl.create_default_context(), ssl.create_default_context(cafile="/etc/ssl/certs/ca-certificates.crt")):
     print(json.dumps([dict(pair[0] for pair in cert["subject"]).get("commonName") for cert in context.get_ca_certs()]))
 """
+
+# Redis commands tried with a service container's own credentials: what each answered.
+REDIS_TRIES = """
+import json, sys, django, redis
+from django.conf import settings
+django.setup()
+client = redis.Redis.from_url(settings.REDIS_URL)
+answers = {}
+for command in json.loads(sys.argv[1]):
+    try:
+        client.execute_command(*command)
+        answers[" ".join(command)] = "done"
+    except redis.exceptions.NoPermissionError:
+        answers[" ".join(command)] = "refused"
+print(json.dumps(answers))
+"""
+
+
+def redis_tries(service: str, commands: list[list[str]]) -> dict[str, str]:
+    result = compose("exec", "-T", service, "python", "-c", REDIS_TRIES, json.dumps(commands))
+    return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +156,51 @@ def test_no_lock_or_transaction_outlives_its_request_on_a_pooled_connection(data
         " AND state LIKE 'idle in transaction%'",
     ).stdout.strip()
     assert open_transactions == "0"
+
+
+def test_the_resource_services_redis_user_cannot_write_the_auth_services_keys():
+    """A resource task can neither plant a cache value or a lockout, queue an auth task, command its workers nor
+    write a revocation: it reads the revocations and nothing else of the auth service's."""
+    answers = redis_tries(
+        "resource",
+        [
+            ["SET", "auth:1:planted", "x"],
+            ["DEL", "auth:login-failures:probe"],
+            ["LPUSH", "auth:auth", "{}"],
+            ["PUBLISH", "auth:celery.pidbox", "{}"],
+            ["SET", "revoked-before:probe", "0"],
+            ["GET", "revoked-before:probe"],
+            ["SET", "resource:probe", "x", "EX", "5"],
+            ["KEYS", "*"],
+            ["FLUSHDB"],
+        ],
+    )
+    assert answers == {
+        "SET auth:1:planted x": "refused",
+        "DEL auth:login-failures:probe": "refused",
+        "LPUSH auth:auth {}": "refused",
+        "PUBLISH auth:celery.pidbox {}": "refused",
+        "SET revoked-before:probe 0": "refused",
+        "GET revoked-before:probe": "done",
+        "SET resource:probe x EX 5": "done",
+        "KEYS *": "refused",
+        "FLUSHDB": "refused",
+    }
+
+
+def test_the_auth_services_redis_user_reaches_only_its_keys_and_the_resource_queue():
+    answers = redis_tries(
+        "auth",
+        [
+            ["SET", "resource:planted", "x"],
+            ["LLEN", "resource:resource"],
+            ["SET", "auth:probe", "x", "EX", "5"],
+            ["SET", "revoked-before:probe", "0", "EX", "5"],
+        ],
+    )
+    assert answers == {
+        "SET resource:planted x": "refused",
+        "LLEN resource:resource": "done",
+        "SET auth:probe x EX 5": "done",
+        "SET revoked-before:probe 0 EX 5": "done",
+    }

@@ -21,6 +21,8 @@ from auth_service.tokens.services import user_sessions_revoke
 logger = logging.getLogger(__name__)
 
 DELETE_USER_DATA_TASK = "resource.delete_user_data"
+# The resource service's queue lies under its own Redis key prefix, not this service's (settings.py).
+RESOURCE_KEY_PREFIX = "resource:"
 
 
 class EmailTaken(InvalidInput):
@@ -171,7 +173,12 @@ def _user_data_deletion_send(*, user: User) -> None:
     """Queue the deletion of the user's data in the resource service, with the signed order it obeys."""
     user_id = str(user.pk)
     order = deletion_orders.deletion_order(user_id=user_id)
-    # The order is a token: the workers' logs show the arguments' repr, which names it without its value.
-    celery_app.send_task(
-        DELETE_USER_DATA_TASK, args=[user_id, order], argsrepr=repr([user_id, "<order>"]), queue="resource"
-    )
+    with celery_app.connection_for_write(transport_options={"global_keyprefix": RESOURCE_KEY_PREFIX}) as connection:
+        # The order is a token: the workers' logs show the arguments' repr, which names it without its value.
+        celery_app.send_task(
+            DELETE_USER_DATA_TASK,
+            args=[user_id, order],
+            argsrepr=repr([user_id, "<order>"]),
+            queue="resource",
+            connection=connection,
+        )

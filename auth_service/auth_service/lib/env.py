@@ -91,13 +91,14 @@ def database_url(default: str) -> str:
 
 
 def redis_url(default: str) -> str:
-    """REDIS_URL, or a URL made of REDIS_HOST, _PORT, _PASSWORD (a secret) and REDIS_TLS."""
+    """REDIS_URL, or a URL made of REDIS_HOST, _PORT, _USERNAME, _PASSWORD (a secret) and REDIS_TLS."""
     url = os.environ.get("REDIS_URL")
     host = os.environ.get("REDIS_HOST")
     if url or not host:
         return url or default
+    username = quote(envstr("REDIS_USERNAME", ""), safe="")
     password = envsecret("REDIS_PASSWORD", required=False)
-    credentials = f":{quote(password, safe='')}@" if password else ""
+    credentials = f"{username}:{quote(password, safe='')}@" if password else ""
     port = envint("REDIS_PORT", 6379)
     if envbool("REDIS_TLS", True):
         return f"rediss://{credentials}{host}:{port}/0?ssl_cert_reqs=required"

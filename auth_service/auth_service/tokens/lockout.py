@@ -17,7 +17,7 @@ from django.db import connection
 from auth_service.lib import limits
 from auth_service.lib.exceptions import TooManyAttempts
 
-KEY = "login-failures:{}"
+KEY = "auth:login-failures:{}"
 
 
 class AccountLocked(TooManyAttempts):

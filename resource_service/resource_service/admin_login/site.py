@@ -26,12 +26,12 @@ class AdminSite(admin.AdminSite):
             return super().login(request, extra_context)
         username = request.POST.get("username", "")[:150]
         address = BaseThrottle().get_ident(request)
-        account_key = f"admin-login:account:{username}"
+        account_key = f"resource:admin-login:account:{username}"
 
         def audit(outcome: str) -> None:
             logger.info("admin login", extra={"outcome": outcome, "username": username, "client_ip": address})
 
-        tries, wait = limits.count_try(f"admin-login:address:{address}", 60)
+        tries, wait = limits.count_try(f"resource:admin-login:address:{address}", 60)
         if tries > settings.ADMIN_LOGIN_RATE_PER_ADDRESS:
             audit("throttled")
             return _too_many(wait, "Too many login attempts from this address; try again later.")
