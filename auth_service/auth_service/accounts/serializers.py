@@ -1,18 +1,8 @@
 """Input and output shapes of the account endpoints."""
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from auth_service.accounts.models import User
-
-
-def validate_new_password(password: str, user: User) -> None:
-    """Django's password validators, as field errors of `field`."""
-    try:
-        password_validation.validate_password(password, user=user)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(list(exc.messages)) from exc
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -29,14 +19,6 @@ class RegisterSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
     display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
-    def validate(self, attrs: dict) -> dict:
-        candidate = User(email=attrs["email"], display_name=attrs["display_name"])
-        try:
-            validate_new_password(attrs["password"], candidate)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"password": exc.detail}) from exc
-        return attrs
-
 
 class UserUpdateSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=150, allow_blank=True)
@@ -49,10 +31,6 @@ class PasswordSerializer(serializers.Serializer):
 class PasswordChangeSerializer(serializers.Serializer):
     old_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
     new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
-
-    def validate_new_password(self, value: str) -> str:
-        validate_new_password(value, self.context["user"])
-        return value
 
 
 class PasswordResetSerializer(serializers.Serializer):

@@ -52,9 +52,18 @@ class WeakPassword(InvalidInput):
     field = "new_password"
 
 
+def _password_validate(*, password: str, user: User, field: str = "new_password") -> None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS); WeakPassword on the field if one refuses."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise WeakPassword(*exc.messages, field=field) from exc
+
+
 def user_register(*, email: str, password: str, display_name: str = "") -> User:
     """Create an active account and send it a welcome email; the email is compared case-insensitively."""
     email = User.objects.normalize_email(email).lower()
+    _password_validate(password=password, user=User(email=email, display_name=display_name), field="password")
     if User.objects.filter(email__iexact=email).exists():
         raise EmailTaken
     try:
@@ -88,7 +97,8 @@ def _password_confirm(*, user: User, password: str, field: str = "password") -> 
 
 @transaction.atomic
 def user_password_change(*, user: User, old_password: str, new_password: str, keep_family_id: str | None) -> None:
-    """Set a new password (already validated) and end every other login of the user."""
+    """Set a new password and end every other login of the user."""
+    _password_validate(password=new_password, user=user)
     _password_confirm(user=user, password=old_password, field="old_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -127,10 +137,7 @@ def _password_reset_user(*, uid: str, token: str) -> User:
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
     """Set a new password through a reset link; the link dies with the old password, and so do all logins."""
     user = _password_reset_user(uid=uid, token=token)
-    try:
-        password_validation.validate_password(new_password, user=user)
-    except ValidationError as exc:
-        raise WeakPassword(*exc.messages) from exc
+    _password_validate(password=new_password, user=user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_RESET)

@@ -85,7 +85,7 @@ class PasswordChangeView(APIView):
         responses={204: "Changed; every other login is revoked", 400: "Wrong old password or weak new one"},
     )
     def post(self, request: Request) -> Response:
-        serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
+        serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token = cast(AccessToken, request.auth)
         services.user_password_change(
