@@ -100,7 +100,7 @@ def stack_signing_key():
     """The stack's own private key, to sign tokens that differ from real ones in one chosen way."""
     path = os.environ.get("BLACKBOX_SIGNING_KEY_FILE")
     if not path:
-        pytest.fail("BLACKBOX_SIGNING_KEY_FILE must name the stack's private key (see README, Testing)")
+        pytest.fail("BLACKBOX_SIGNING_KEY_FILE must name the stack's private key (see docs/testing.md)")
     return Path(path).read_text()
 
 

@@ -2,7 +2,7 @@
 # Prepares this machine for `make test` (its first step): the Debian packages the suites use, uv, the three
 # virtual environments from the lock files, and the interop test's Node packages from theirs. Run as root on Debian or Ubuntu, it installs the missing packages
 # and says which; elsewhere it stops at once, naming every missing prerequisite with the command that installs
-# it. PostgreSQL and Redis must be running on 127.0.0.1 (README, Test it).
+# it. PostgreSQL and Redis must be running on 127.0.0.1 (docs/testing.md).
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."
 

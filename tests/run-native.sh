@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the native stack (make dev), waits until the gateway and both services are ready, runs the
-# black-box suite against it, then rotates the signing key the way the README's runbook does and runs
+# black-box suite against it, then rotates the signing key the way docs/api.md's runbook does and runs
 # the rotation checks. Stops every process of the stack in the end.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."

@@ -13,7 +13,7 @@ def metadata() -> dict[str, object]:
     return {
         "issuer": issuer,
         "jwks_uri": f"{base}/.well-known/jwks.json",
-        # The password and refresh grants, as JSON bodies (the README's API table), the refresh at its own
+        # The password and refresh grants, as JSON bodies (docs/api.md), the refresh at its own
         # endpoint; there is no authorization endpoint, so no response type, and clients do not authenticate.
         "token_endpoint": f"{base}/token/",
         "grant_types_supported": ["password", "refresh_token"],
