@@ -99,11 +99,11 @@ keys: dev-env ## Generate the development secret keys and key pair, unless they 
 
 SHELL_SCRIPTS = $(shell find . -name '*.sh' -not -path '*/.venv/*' -not -path '*/node_modules/*' -not -path './.dev/*') .ci/run
 
-lint: lint-gateway ## Check the code (ruff, mypy), the parallel files, the gateway, the workflows and the shell scripts
+lint: lint-gateway ## Check the code (ruff, mypy, the apps' import direction), the parallel files, the gateway, the workflows and the shell scripts
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	cd auth_service && .venv/bin/mypy auth_service
-	cd resource_service && .venv/bin/mypy resource_service
+	cd auth_service && .venv/bin/mypy auth_service && .venv/bin/lint-imports --no-cache
+	cd resource_service && .venv/bin/mypy resource_service && .venv/bin/lint-imports --no-cache
 	.venv/bin/python .ci/check-parallel-files.py
 	.venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	.venv/bin/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml

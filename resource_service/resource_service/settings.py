@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_yasg",
     "django_prometheus",
+    "resource_service.owners",
     "resource_service.projects",
     "resource_service.exports",
 ]

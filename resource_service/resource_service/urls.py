@@ -5,6 +5,7 @@ from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
 
+from resource_service.exports import urls as exports
 from resource_service.lib import health
 from resource_service.projects import urls as projects
 
@@ -24,6 +25,7 @@ urlpatterns = [
     # Scraped on the service port; the gateway routes only /auth/ and /api/, so it is never public.
     path("metrics", ExportToDjangoView, name="metrics"),
     path("api/", include(projects)),
+    path("api/", include(exports)),
     path("api/healthz", health.healthz, name="healthz"),
     path("api/readyz", health.readyz, name="readyz"),
     path("api/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="docs"),

@@ -11,8 +11,9 @@ from django.db import connection
 
 from resource_service.exports import services as exports
 from resource_service.exports.models import Export
+from resource_service.owners.models import DeletedOwner
 from resource_service.projects import services
-from resource_service.projects.models import DeletedOwner, Project, Task
+from resource_service.projects.models import Project, Task
 from tests.conftest import ALICE, BOB
 
 UNIFORM = {"detail": "Authentication credentials were not provided or are not valid."}

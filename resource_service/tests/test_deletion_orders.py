@@ -5,7 +5,8 @@ import time
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from resource_service.projects.models import DeletedOwner, Project
+from resource_service.owners.models import DeletedOwner
+from resource_service.projects.models import Project
 from resource_service.projects.tasks import delete_user_data
 from tests.conftest import ALICE, BOB
 from tests.signing import claims_for, order_for, sign, token_for

@@ -15,28 +15,28 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from resource_service.celery import app as celery_app
 from resource_service.exports.models import Export
 from resource_service.lib.transactions import referring_to
+from resource_service.owners.services import owner_write_begin
 from resource_service.projects.models import Project, Task
-from resource_service.projects.owners import owner_write_begin
 
 logger = logging.getLogger(__name__)
 
 COLUMNS = ["id", "title", "description", "status", "priority", "due_date", "created_at", "updated_at"]
 # A worker lost this many times in a row on one export gives it up instead of retrying forever.
 MAX_ATTEMPTS = 3
+RUN_EXPORT_TASK = "resource.run_export"
 
 
 def export_request(*, project: Project, format: str) -> Export:
     """Record a pending export and queue its run once the record is committed; Project.DoesNotExist if another
     request deleted the project meanwhile, OwnerDeleted if the owner's account was deleted."""
-    from resource_service.exports.tasks import run_export
-
     with referring_to(project):
         owner_write_begin(owner_id=project.owner_id)
         export = Export.objects.create(owner_id=project.owner_id, project=project, format=format)
         export_id = str(export.pk)
-        transaction.on_commit(lambda: run_export.delay(export_id))
+        transaction.on_commit(lambda: celery_app.send_task(RUN_EXPORT_TASK, args=[export_id]))
     return export
 
 
@@ -114,23 +114,9 @@ def export_run(*, export_id: uuid.UUID | str) -> None:
     logger.info("export done", extra={"export_id": str(export.pk), "bytes": len(content)})
 
 
-def export_files_delete(*, exports: QuerySet[Export]) -> None:
-    """Delete the files of these exports once the surrounding transaction commits. The rows are locked, so that an
-    export finishing meanwhile either records its file before this reads it or finds its row gone."""
-    names = [name for name in exports.select_for_update().exclude(file="").values_list("file", flat=True)]
-
-    def delete_files() -> None:
-        for name in names:
-            default_storage.delete(name)
-
-    transaction.on_commit(delete_files)
-
-
 def exports_delete(*, exports: QuerySet[Export]) -> None:
-    """Delete these exports and their files (the admin's deletion)."""
-    with transaction.atomic():
-        export_files_delete(exports=exports)
-        exports.delete()
+    """Delete these exports; their files go with them (signals.py)."""
+    exports.delete()
 
 
 def export_cleanup() -> int:
@@ -142,8 +128,6 @@ def export_cleanup() -> int:
     )
     stuck.update(status=Export.Status.FAILED, error="The export did not finish in time.", finished_at=now)
     old = Export.objects.filter(finished_at__lt=now - timedelta(hours=settings.EXPORT_RETENTION_HOURS))
-    with transaction.atomic():
-        export_files_delete(exports=old)
-        deleted, _ = old.delete()
+    deleted, _ = old.delete()
     logger.info("exports cleaned up", extra={"deleted": deleted})
     return deleted

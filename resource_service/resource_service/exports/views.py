@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from resource_service.exports import selectors, services
 from resource_service.exports.models import Export
 from resource_service.exports.serializers import ExportCreatedSerializer, ExportInputSerializer, ExportSerializer
-from resource_service.projects.views import OwnedObjectMixin, caller_id
+from resource_service.lib.ownership import OwnedObjectView, caller_id
+from resource_service.projects.views import OwnedProjectView
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ class ExportFileGone(APIException):
     default_code = "export_file_gone"
 
 
-class ExportCreateView(OwnedObjectMixin):
+class ExportCreateView(OwnedProjectView):
     serializer_class = ExportCreatedSerializer
     queryset = Export.objects.none()  # for schema generation
 
@@ -45,7 +46,7 @@ class ExportCreateView(OwnedObjectMixin):
         return Response(ExportCreatedSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
 
-class OwnedExportMixin(OwnedObjectMixin):
+class OwnedExportView(OwnedObjectView):
     queryset = Export.objects.none()  # for schema generation; requests use get_object()
 
     def get_object(self) -> Export:
@@ -55,14 +56,14 @@ class OwnedExportMixin(OwnedObjectMixin):
         return export
 
 
-class ExportDetailView(OwnedExportMixin):
+class ExportDetailView(OwnedExportView):
     serializer_class = ExportSerializer
 
     def get(self, request: Request, export_id) -> Response:
         return Response(ExportSerializer(self.get_object(), context={"request": request}).data)
 
 
-class ExportDownloadView(OwnedExportMixin):
+class ExportDownloadView(OwnedExportView):
     serializer_class = ExportSerializer
 
     @swagger_auto_schema(

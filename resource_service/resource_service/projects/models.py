@@ -65,13 +65,3 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class DeletedOwner(models.Model):
-    """A deleted account: its data was purged, and nothing may be written for it again (projects/owners.py)."""
-
-    owner_id = models.UUIDField(primary_key=True)
-    deleted_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return str(self.owner_id)

@@ -6,11 +6,10 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from resource_service.exports.models import Export
-from resource_service.exports.services import export_files_delete
 from resource_service.lib.transactions import referring_to
-from resource_service.projects.models import DeletedOwner, Project, Task
-from resource_service.projects.owners import owner_purge_begin, owner_write_begin
+from resource_service.owners.models import DeletedOwner
+from resource_service.owners.services import owner_purge_begin, owner_write_begin
+from resource_service.projects.models import Project, Task
 from resource_service.tokens.deletion_orders import RefusedOrder, deletion_order_verify
 
 logger = logging.getLogger(__name__)
@@ -40,10 +39,8 @@ def project_update(*, project: Project, **fields) -> Project:
 
 
 def project_delete(*, project: Project) -> None:
-    """Delete a project with its tasks and exports."""
-    with transaction.atomic():
-        export_files_delete(exports=project.exports.all())
-        project.delete()
+    """Delete a project with its tasks and exports (their files go with them: exports/signals.py)."""
+    project.delete()
 
 
 def task_create(*, project: Project, **fields) -> Task:
@@ -82,12 +79,10 @@ def user_data_delete_ordered(*, owner_id: str, order: object) -> None:
 
 
 def user_data_delete(*, owner_id: uuid.UUID | str) -> int:
-    """Delete everything the user owns, export files included, and refuse any later write for the user (see
-    projects/owners.py); running it twice is harmless."""
+    """Delete everything the user owns (projects, with their tasks, exports and export files), and refuse any later
+    write for the user (see owners/services.py); running it twice is harmless."""
     with transaction.atomic():
         owner_purge_begin(owner_id=owner_id)
-        export_files_delete(exports=Export.objects.filter(owner_id=owner_id))
         deleted, _ = Project.objects.filter(owner_id=owner_id).delete()
-        Export.objects.filter(owner_id=owner_id).delete()
     logger.info("user data deleted", extra={"owner_id": str(owner_id), "rows": deleted})
     return deleted

@@ -1,7 +1,5 @@
 """Project and task endpoints: thin views over the selectors and services, scoped to the caller."""
 
-from typing import cast
-
 from django.http import Http404
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
@@ -9,6 +7,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from resource_service.lib.ownership import OwnedObjectView, caller_id
 from resource_service.projects import selectors, services
 from resource_service.projects.filters import FilterBackend, OrderingFilter, ProjectFilter, SearchFilter, TaskFilter
 from resource_service.projects.models import Project, Task
@@ -45,23 +44,14 @@ TASK_EXAMPLE = {
 }
 
 
-def caller_id(request: Request) -> str:
-    """The caller's user id: the `sub` of the access token."""
-    return cast(str, request.user.id)
-
-
-class OwnedObjectMixin(generics.GenericAPIView):
-    """Looks objects up among the caller's only; another user's object is a 404 for every method."""
+class OwnedProjectView(OwnedObjectView):
+    """A view under one of the caller's projects (the URL's project_id)."""
 
     def owned_project(self) -> Project:
         project = selectors.project_owned(owner_id=caller_id(self.request), project_id=self.kwargs["project_id"])
         if project is None:
             raise Http404
         return project
-
-    def options(self, request, *args, **kwargs):
-        self.get_object()
-        return super().options(request, *args, **kwargs)
 
 
 class ProjectListView(generics.GenericAPIView):
@@ -93,7 +83,7 @@ class ProjectListView(generics.GenericAPIView):
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
-class ProjectDetailView(OwnedObjectMixin):
+class ProjectDetailView(OwnedObjectView):
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()  # for schema generation; requests use get_object()
     lookup_url_kwarg = "project_id"
@@ -129,7 +119,7 @@ class ProjectDetailView(OwnedObjectMixin):
         return Response(ProjectSerializer(self.get_object()).data)
 
 
-class TaskListView(OwnedObjectMixin):
+class TaskListView(OwnedProjectView):
     serializer_class = TaskSerializer
     filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     filterset_class = TaskFilter
@@ -164,7 +154,7 @@ class TaskListView(OwnedObjectMixin):
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
-class TaskDetailView(OwnedObjectMixin):
+class TaskDetailView(OwnedProjectView):
     serializer_class = TaskSerializer
     queryset = Task.objects.none()  # for schema generation; requests use get_object()
 

@@ -13,7 +13,7 @@ import uuid
 from django.db import connection
 from rest_framework.exceptions import AuthenticationFailed
 
-from resource_service.projects.models import DeletedOwner
+from resource_service.owners.models import DeletedOwner
 
 
 class OwnerDeleted(AuthenticationFailed):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OwnersConfig(AppConfig):
+    name = "resource_service.owners"
+    label = "owners"
