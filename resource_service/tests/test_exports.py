@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from resource_service.exports import services
@@ -187,3 +188,18 @@ def test_deleting_a_project_deletes_its_export_files(
         assert alice_api.delete(f"/api/projects/{alice_project.pk}/").status_code == 204
     assert not Export.objects.exists()
     assert list((media / "exports").iterdir()) == []
+
+
+def test_an_exports_file_goes_with_its_row_whoever_deletes_it_and_only_once_that_commits(
+    alice_project, media, django_capture_on_commit_callbacks
+):
+    export = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=export.pk)
+    (written,) = (media / "exports").iterdir()
+    with transaction.atomic():
+        Export.objects.filter(pk=export.pk).delete()
+        transaction.set_rollback(True)
+    assert written.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Export.objects.filter(pk=export.pk).delete()
+    assert not written.exists()
