@@ -154,15 +154,6 @@ JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")
 JWT_AUDIENCE = envstr("JWT_AUDIENCE", "resource-service")
 JWT_LEEWAY_SECONDS = 30
 
-SIMPLE_JWT = {
-    "ALGORITHM": "RS256",
-    "USER_ID_CLAIM": "sub",
-    "TOKEN_TYPE_CLAIM": "token_type",
-    "JTI_CLAIM": "jti",
-    "AUTH_HEADER_TYPES": ("Bearer",),
-    "AUTH_TOKEN_CLASSES": ("resource_service.tokens.backend.AccessToken",),
-}
-
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = "resource"
 CELERY_TASK_IGNORE_RESULT = True
