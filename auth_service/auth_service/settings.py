@@ -174,16 +174,13 @@ JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")
 JWT_AUDIENCE = envstr("JWT_AUDIENCE", "resource-service")
 JWT_LEEWAY_SECONDS = 30
 
+# What simplejwt's token classes make a token of (tokens/classes.py); signing and verifying are tokens/signing.py
+# and tokens/authentication.py.
 SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=envint("ACCESS_TOKEN_LIFETIME", 300)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=envint("REFRESH_TOKEN_LIFETIME", 86400)),
-    "ALGORITHM": "RS256",
-    "USER_ID_FIELD": "id",
-    "USER_ID_CLAIM": "sub",
     "TOKEN_TYPE_CLAIM": "token_type",
     "JTI_CLAIM": "jti",
-    "AUTH_HEADER_TYPES": ("Bearer",),
-    "AUTH_TOKEN_CLASSES": ("auth_service.tokens.classes.AccessToken",),
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -22,7 +22,6 @@ from auth_service.accounts.serializers import (
     UserUpdateSerializer,
 )
 from auth_service.lib.throttling import AddressRateThrottle
-from auth_service.tokens.classes import AccessToken
 
 USER_EXAMPLE = {
     "application/json": {
@@ -87,9 +86,8 @@ class PasswordChangeView(APIView):
     def post(self, request: Request) -> Response:
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = cast(AccessToken, request.auth)
         services.user_password_change(
-            user=cast(User, request.user), **serializer.validated_data, keep_family_id=token.get("sid")
+            user=cast(User, request.user), **serializer.validated_data, keep_family_id=cast(dict, request.auth)["sid"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -1,15 +1,14 @@
-"""simplejwt's access and refresh tokens, bound to the RS256 backend."""
+"""simplejwt's access and refresh tokens (type, lifetime, `jti`, `exp`, `iat`), signed by signing.sign."""
 
 from rest_framework_simplejwt import tokens
 
-from auth_service.tokens.backend import backend
+from auth_service.tokens.signing import signer
 
 
-# simplejwt types its backend as its own TokenBackend class; this one has the same encode() and decode().
 class AccessToken(tokens.AccessToken):
-    _token_backend = backend  # type: ignore[assignment]
+    token_backend = signer
 
 
 class RefreshToken(tokens.RefreshToken):
-    _token_backend = backend  # type: ignore[assignment]
+    token_backend = signer
     access_token_class = AccessToken

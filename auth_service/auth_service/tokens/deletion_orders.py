@@ -11,10 +11,7 @@ import time
 import uuid
 from datetime import timedelta
 
-import jwt
-from django.conf import settings
-
-from auth_service.tokens import keys
+from auth_service.tokens.signing import sign
 
 TOKEN_TYPE = "user_deletion"  # noqa: S105 (a token type, not a secret)
 # Longer than a resource worker is ever expected to be down with the message waiting in its queue.
@@ -23,15 +20,12 @@ ORDER_LIFETIME = timedelta(days=7)
 
 def deletion_order(*, user_id: str) -> str:
     """The signed order to delete the data of this (deleted) user."""
-    key = keys.signing_key()
     now = int(time.time())
     claims = {
-        "iss": settings.JWT_ISSUER,
-        "aud": settings.JWT_AUDIENCE,
         "sub": user_id,
         "iat": now,
         "exp": now + int(ORDER_LIFETIME.total_seconds()),
         "jti": uuid.uuid4().hex,
         "token_type": TOKEN_TYPE,
     }
-    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid, "typ": "JWT"})
+    return sign(claims)

@@ -6,6 +6,8 @@ request's Host: a verifier that trusts the issuer must find these very endpoints
 
 from django.conf import settings
 
+from auth_service.tokens import keys
+
 
 def metadata() -> dict[str, object]:
     issuer = settings.JWT_ISSUER
@@ -21,7 +23,7 @@ def metadata() -> dict[str, object]:
         "token_endpoint_auth_methods_supported": ["none"],
         # An extension member, as RFC 8414 section 2 allows: the algorithm the access and refresh tokens
         # are signed with. No ID tokens are issued, so OpenID's id_token_signing_alg_values_supported is absent.
-        "access_token_signing_alg_values_supported": [settings.SIMPLE_JWT["ALGORITHM"]],
+        "access_token_signing_alg_values_supported": [keys.ALGORITHM],
         "subject_types_supported": ["public"],
         "service_documentation": f"{base}/docs/",
     }

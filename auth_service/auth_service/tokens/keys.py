@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 MIN_KEY_BITS = 2048
+# The one algorithm of every token this service signs and verifies.
+ALGORITHM = "RS256"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:
     return {
         "kty": "RSA",
         "use": "sig",
-        "alg": "RS256",
+        "alg": ALGORITHM,
         "kid": thumbprint(public_key),
         "n": _b64url_uint(numbers.n),
         "e": _b64url_uint(numbers.e),

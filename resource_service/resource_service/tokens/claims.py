@@ -50,12 +50,3 @@ def check_claims(claims: dict) -> None:
     audience = claims.get("aud")
     if not (_is_string(audience) or (isinstance(audience, list) and audience and all(map(_is_string, audience)))):
         raise InvalidClaims("aud")
-
-
-class TypedPyJWT(jwt.PyJWT):
-    """PyJWT, checking the types of the claims once the signature is verified and before it validates them."""
-
-    def _decode_payload(self, decoded: dict) -> dict:
-        payload = super()._decode_payload(decoded)
-        check_claims(payload)
-        return payload
