@@ -1,4 +1,4 @@
-"""The auth service's Celery app; its worker consumes the `auth` queue."""
+"""The service's Celery app; its worker consumes the service's queue (CELERY_TASK_DEFAULT_QUEUE)."""
 
 import os
 import sys

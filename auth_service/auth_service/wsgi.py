@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auth_service.settings")
 
 application = get_wsgi_application()
 
-# Fail the worker's boot, with a message naming the setting, rather than the first login.
-from auth_service.tokens.keys import signing_key  # noqa: E402
+# Fail the worker's boot, with a message naming the setting, rather than the first request.
+from auth_service.tokens.keys import check_configuration  # noqa: E402
 
-signing_key()
+check_configuration()

@@ -1,4 +1,5 @@
 import os
+import uuid
 
 import pytest
 import redis
@@ -6,6 +7,7 @@ from django.conf import settings as django_settings
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
+from auth_service.accounts import services as accounts
 from auth_service.accounts.models import User
 
 PASSWORD = "correct horse battery staple"
@@ -66,3 +68,25 @@ def alice_api(alice_tokens):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {alice_tokens['access']}")
     return client
+
+
+# What the tests both services keep alike (test_errors.py, test_http_metrics.py) need of this service: its URL
+# prefix, a client, a request whose answer comes from a call to the database (DATABASE_CALL), and a few requests of
+# its own endpoints.
+PREFIX = "/auth"
+DATABASE_CALL = (accounts, "user_register")
+
+
+def new_client() -> APIClient:
+    return APIClient()
+
+
+def database_request(api: APIClient):
+    return api.post("/auth/register/", {"email": "x@example.com", "password": "a long passphrase"}, format="json")
+
+
+def endpoint_requests(api: APIClient) -> None:
+    """A registration with a new address each time (so that both runs answer alike), a refused one, a 401."""
+    api.post("/auth/register/", {"email": f"{uuid.uuid4().hex}@example.com", "password": "a long passphrase"})
+    api.post("/auth/register/", {"email": "not an address", "password": "a long passphrase"})
+    api.get("/auth/me/")

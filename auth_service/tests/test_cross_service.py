@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from auth_service.accounts import services as accounts
-from auth_service.tokens import authentication, revocation
+from auth_service.tokens import revocation, verification
 from tests.conftest import PASSWORD, login
 
 CONTRACT = tomllib.loads((Path(__file__).resolve().parents[2] / "docs" / "cross-service.toml").read_text())
@@ -62,7 +62,7 @@ def test_the_tokens_carry_the_contracts_header_and_claims(api, alice):
         assert sorted(jwt.get_unverified_header(pair[name])) == CONTRACT["token"]["header"]
         assert sorted(jwt.decode(pair[name], options={"verify_signature": False})) == CONTRACT["token"]["claims"]
     assert jwt.get_unverified_header(pair["access"])["alg"] == CONTRACT["token"]["algorithm"]
-    assert sorted(authentication.REQUIRED_CLAIMS) == CONTRACT["token"]["required_by_verifiers"]
+    assert sorted(verification.REQUIRED_CLAIMS) == CONTRACT["token"]["required_by_verifiers"]
 
 
 def test_the_service_uses_its_own_queue_and_schedules_only_its_own_tasks():

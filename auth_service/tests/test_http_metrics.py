@@ -1,17 +1,15 @@
 """lib/http_metrics.py records, for the same requests, the series and values that django-prometheus' own
 middlewares record."""
 
-import uuid
-
 import pytest
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory, override_settings
 from django.utils.module_loading import import_string
 from prometheus_client import REGISTRY
-from rest_framework.test import APIClient
 
-from tests.test_errors import division_by_zero, failing_with, register
+from tests.conftest import PREFIX, database_request, endpoint_requests, new_client
+from tests.test_errors import division_by_zero, failing_with
 
 pytestmark = pytest.mark.django_db
 
@@ -47,20 +45,18 @@ def recorded(send) -> dict:
 
 
 def requests(monkeypatch) -> None:
-    """A few requests of each kind, with a new address each time (so that both runs answer alike)."""
-    api = APIClient()
-    api.get("/auth/healthz")
-    api.get("/auth/healthz", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
-    api.head("/auth/healthz")
-    api.generic("BREW", "/auth/healthz")
+    """A few requests of each kind."""
+    api = new_client()
+    api.get(f"{PREFIX}/healthz")
+    api.get(f"{PREFIX}/healthz", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    api.head(f"{PREFIX}/healthz")
+    api.generic("BREW", f"{PREFIX}/healthz")
     api.get("/nothing-here")
-    api.post("/auth/register/", {"email": f"{uuid.uuid4().hex}@example.com", "password": "a long passphrase"})
-    api.post("/auth/register/", {"email": "not an address", "password": "a long passphrase"})
-    api.get("/auth/me/")
+    endpoint_requests(api)
     with monkeypatch.context() as patched:
         failing_with(patched, division_by_zero())
         api.raise_request_exception = False
-        register(api)
+        database_request(api)
 
 
 def test_the_production_middleware_are_the_projects_own_first_and_last():

@@ -3,7 +3,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from auth_service.tokens import keys
+from auth_service.tokens import jwk, keys
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_jwks_also_publishes_retired_keys(api, settings):
     retired = [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2)]
     settings.JWT_PREVIOUS_PUBLIC_KEYS = "\n".join(public_pem(key) for key in retired)
     kids = [jwk["kid"] for jwk in api.get("/auth/.well-known/jwks.json").json()["keys"]]
-    assert kids == [keys.signing_key().kid] + [keys.thumbprint(key.public_key()) for key in retired]
+    assert kids == [keys.signing_key().kid] + [jwk.thumbprint(key.public_key()) for key in retired]
 
 
 def test_a_token_of_a_retired_key_still_verifies(api, alice_tokens, settings):

@@ -6,7 +6,7 @@ import jwt
 import pytest
 from django.conf import settings
 
-from auth_service.tokens import keys
+from auth_service.tokens import jwk, keys
 from auth_service.tokens.models import TokenFamily
 from tests.conftest import PASSWORD, login
 
@@ -60,7 +60,7 @@ def test_the_kid_is_the_rfc7638_thumbprint():
         "ajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
     )
     numbers = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps({"kty": "RSA", "n": n, "e": "AQAB"}))
-    assert keys.thumbprint(numbers) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+    assert jwk.thumbprint(numbers) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
 
 
 @pytest.mark.parametrize("email", ["alice@example.com", "nobody@example.com"])

@@ -1,4 +1,4 @@
-"""The resource service's Celery app; its worker consumes the `resource` queue."""
+"""The service's Celery app; its worker consumes the service's queue (CELERY_TASK_DEFAULT_QUEUE)."""
 
 import os
 import sys

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
+from resource_service.projects import selectors
 from tests.signing import token_for
 
 # The property tests run in the test's database transaction and share its fixtures; each example builds what it
@@ -100,3 +101,26 @@ def redis_db():
     client.flushdb()
     revocation.forget()
     client.close()
+
+
+# What the tests both services keep alike (test_errors.py, test_http_metrics.py) need of this service: its URL
+# prefix, a client, a request whose answer comes from a call to the database (DATABASE_CALL), and a few requests of
+# its own endpoints.
+PREFIX = "/api"
+DATABASE_CALL = (selectors, "project_list")
+
+
+def new_client() -> APIClient:
+    """A new caller each time (so that both runs see the same rows)."""
+    return client_for(str(uuid.uuid4()))
+
+
+def database_request(api: APIClient):
+    return api.get("/api/projects/")
+
+
+def endpoint_requests(api: APIClient) -> None:
+    """A write, a read and a refused filter."""
+    api.post("/api/projects/", {"name": "Garden"}, format="json")
+    api.get("/api/projects/")
+    api.get("/api/projects/?archived=maybe")

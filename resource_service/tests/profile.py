@@ -158,7 +158,7 @@ def main() -> None:
     middleware_costs()
 
     from resource_service.projects.models import Project
-    from resource_service.tokens.authentication import ACCESS, verified_claims
+    from resource_service.tokens.verification import ACCESS, verified_claims
 
     token = requests["projects-1-row"][1]["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
     owner_id = verified_claims(token, token_type=ACCESS)["sub"]

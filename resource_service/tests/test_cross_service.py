@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from resource_service.projects.tasks import delete_user_data
-from resource_service.tokens import authentication, revocation
+from resource_service.tokens import jwk, revocation, verification
 
 CONTRACT = tomllib.loads((Path(__file__).resolve().parents[2] / "docs" / "cross-service.toml").read_text())
 
@@ -28,9 +28,9 @@ def test_the_revocation_key_is_the_contracts():
 
 
 def test_the_verifier_requires_the_contracts_claims_and_takes_access_tokens_only():
-    assert sorted(authentication.REQUIRED_CLAIMS) == CONTRACT["token"]["required_by_verifiers"]
-    assert CONTRACT["token"]["algorithm"] == authentication.ALGORITHM
-    assert CONTRACT["token"]["bearer_token_type"] == authentication.ACCESS
+    assert sorted(verification.REQUIRED_CLAIMS) == CONTRACT["token"]["required_by_verifiers"]
+    assert CONTRACT["token"]["algorithm"] == jwk.ALGORITHM
+    assert CONTRACT["token"]["bearer_token_type"] == verification.ACCESS
 
 
 def test_the_service_uses_its_own_queue_and_schedules_only_its_own_tasks():

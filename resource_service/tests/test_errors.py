@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.utils import DatabaseError, DatabaseErrorWrapper
 from psycopg2 import errors as pg
 
-from resource_service.projects import selectors
+from tests.conftest import DATABASE_CALL, database_request, new_client
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,8 @@ def division_by_zero() -> psycopg2.Error:
 
 
 def failing_with(monkeypatch, cause: BaseException) -> None:
-    """The project list fails with what Django raises for this error of the driver (or this error itself)."""
+    """The service's call to the database (conftest.DATABASE_CALL) fails with what Django raises for this error of
+    the driver (or this error itself)."""
 
     def fail(**kwargs):
         if not isinstance(cause, psycopg2.Error):
@@ -86,7 +87,7 @@ def failing_with(monkeypatch, cause: BaseException) -> None:
         with DatabaseErrorWrapper(connection):
             raise cause
 
-    monkeypatch.setattr(selectors, "project_list", fail)
+    monkeypatch.setattr(*DATABASE_CALL, fail)
 
 
 @pytest.mark.parametrize(
@@ -110,9 +111,9 @@ def failing_with(monkeypatch, cause: BaseException) -> None:
         "redis-timeout",
     ],
 )
-def test_a_database_that_cannot_be_reached_is_a_json_503(alice_api, monkeypatch, cause):
+def test_a_database_that_cannot_be_reached_is_a_json_503(monkeypatch, cause):
     failing_with(monkeypatch, cause())
-    response = alice_api.get("/api/projects/")
+    response = database_request(new_client())
     assert response.status_code == 503
     assert response.json() == {"detail": "Service temporarily unavailable."}
     assert response["Retry-After"] == "5"
@@ -130,10 +131,11 @@ def test_a_database_that_cannot_be_reached_is_a_json_503(alice_api, monkeypatch,
     ],
     ids=["division-by-zero", "deadlock", "unique-violation", "serialization-failure", "django-own", "redis-wrong-type"],
 )
-def test_any_other_database_error_is_a_500_with_its_traceback_logged(alice_api, monkeypatch, caplog, cause):
+def test_any_other_database_error_is_a_500_with_its_traceback_logged(monkeypatch, caplog, cause):
     failing_with(monkeypatch, cause())
-    alice_api.raise_request_exception = False
-    response = alice_api.get("/api/projects/")
+    api = new_client()
+    api.raise_request_exception = False
+    response = database_request(api)
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error."}
     assert [record.exc_info is not None for record in caplog.records if record.levelname == "ERROR"] == [True]

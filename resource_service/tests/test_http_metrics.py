@@ -1,8 +1,6 @@
 """lib/http_metrics.py records, for the same requests, the series and values that django-prometheus' own
 middlewares record."""
 
-import uuid
-
 import pytest
 from django.conf import settings
 from django.http import StreamingHttpResponse
@@ -10,7 +8,7 @@ from django.test import RequestFactory, override_settings
 from django.utils.module_loading import import_string
 from prometheus_client import REGISTRY
 
-from tests.conftest import client_for
+from tests.conftest import PREFIX, database_request, endpoint_requests, new_client
 from tests.test_errors import division_by_zero, failing_with
 
 pytestmark = pytest.mark.django_db
@@ -47,20 +45,18 @@ def recorded(send) -> dict:
 
 
 def requests(monkeypatch) -> None:
-    """A few requests of each kind, by a new user each time (so that both runs see the same rows)."""
-    api = client_for(str(uuid.uuid4()))
-    api.get("/api/healthz")
-    api.get("/api/healthz", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
-    api.head("/api/healthz")
-    api.generic("BREW", "/api/healthz")
+    """A few requests of each kind."""
+    api = new_client()
+    api.get(f"{PREFIX}/healthz")
+    api.get(f"{PREFIX}/healthz", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    api.head(f"{PREFIX}/healthz")
+    api.generic("BREW", f"{PREFIX}/healthz")
     api.get("/nothing-here")
-    api.post("/api/projects/", {"name": "Garden"}, format="json")
-    api.get("/api/projects/")
-    api.get("/api/projects/?archived=maybe")
+    endpoint_requests(api)
     with monkeypatch.context() as patched:
         failing_with(patched, division_by_zero())
         api.raise_request_exception = False
-        api.get("/api/projects/")
+        database_request(api)
 
 
 def test_the_production_middleware_are_the_projects_own_first_and_last():

@@ -11,7 +11,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from resource_service.tokens import keys
+from resource_service.tokens import jwk, keys
 from tests.conftest import ALICE
 from tests.signing import PRIVATE_KEY, claims_for, sign
 
@@ -102,7 +102,7 @@ def test_keys_are_fetched_once_and_cached(api, auth_service):
 def test_an_unknown_kid_refetches_at_most_every_30_seconds(api, auth_service):
     assert status_with(api, sign(claims_for(ALICE))) == 200
     new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    new_token = sign(claims_for(ALICE), key=new_key, headers={"kid": keys.thumbprint(new_key.public_key())})
+    new_token = sign(claims_for(ALICE), key=new_key, headers={"kid": jwk.thumbprint(new_key.public_key())})
     auth_service.public_keys.append(new_key.public_key())
 
     assert status_with(api, new_token) == 401  # fetched less than 30 s ago
@@ -141,7 +141,7 @@ def test_discovered_keys_are_refetched_and_kept_as_the_jwks_url_s(api, discoveri
     assert status_with(api, token) == 200
     new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     new_token = sign(
-        claims_for(ALICE, iss=discovering.issuer), key=new_key, headers={"kid": keys.thumbprint(new_key.public_key())}
+        claims_for(ALICE, iss=discovering.issuer), key=new_key, headers={"kid": jwk.thumbprint(new_key.public_key())}
     )
     discovering.public_keys.append(new_key.public_key())
     assert status_with(api, new_token) == 401  # fetched less than 30 s ago

@@ -4,7 +4,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from resource_service.tokens.keys import thumbprint
+from resource_service.tokens.jwk import thumbprint
 from tests.conftest import ALICE
 from tests.signing import PUBLIC_PEM, claims_for, sign
 

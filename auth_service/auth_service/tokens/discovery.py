@@ -6,7 +6,7 @@ request's Host: a verifier that trusts the issuer must find these very endpoints
 
 from django.conf import settings
 
-from auth_service.tokens import keys
+from auth_service.tokens.jwk import ALGORITHM
 
 
 def metadata() -> dict[str, object]:
@@ -23,7 +23,7 @@ def metadata() -> dict[str, object]:
         "token_endpoint_auth_methods_supported": ["none"],
         # An extension member, as RFC 8414 section 2 allows: the algorithm the access and refresh tokens
         # are signed with. No ID tokens are issued, so OpenID's id_token_signing_alg_values_supported is absent.
-        "access_token_signing_alg_values_supported": [keys.ALGORITHM],
+        "access_token_signing_alg_values_supported": [ALGORITHM],
         "subject_types_supported": ["public"],
         "service_documentation": f"{base}/docs/",
     }

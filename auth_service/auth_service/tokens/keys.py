@@ -1,8 +1,5 @@
 """The signing key, the retired public keys still published, their RFC 7638 key ids and the JWKS."""
 
-import base64
-import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,28 +8,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from auth_service.tokens.jwk import ALGORITHM, b64url_uint, thumbprint
+
 MIN_KEY_BITS = 2048
-# The one algorithm of every token this service signs and verifies.
-ALGORITHM = "RS256"
 
 
 @dataclass(frozen=True)
 class SigningKey:
     kid: str
     private_key: rsa.RSAPrivateKey
-
-
-def _b64url_uint(number: int) -> str:
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def thumbprint(public_key: rsa.RSAPublicKey) -> str:
-    """Return the RFC 7638 SHA-256 thumbprint of an RSA public key, base64url-encoded."""
-    numbers = public_key.public_numbers()
-    members = {"e": _b64url_uint(numbers.e), "kty": "RSA", "n": _b64url_uint(numbers.n)}
-    digest = hashlib.sha256(json.dumps(members, separators=(",", ":"), sort_keys=True).encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:
@@ -43,8 +27,8 @@ def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:
         "use": "sig",
         "alg": ALGORITHM,
         "kid": thumbprint(public_key),
-        "n": _b64url_uint(numbers.n),
-        "e": _b64url_uint(numbers.e),
+        "n": b64url_uint(numbers.n),
+        "e": b64url_uint(numbers.e),
     }
 
 
@@ -92,6 +76,16 @@ def _verification_keys(active: SigningKey, bundle: str) -> dict[str, rsa.RSAPubl
 def verification_keys() -> dict[str, rsa.RSAPublicKey]:
     """Return the published public keys by key id: the active one and the retired ones, computed once."""
     return _verification_keys(signing_key(), settings.JWT_PREVIOUS_PUBLIC_KEYS or "")
+
+
+def check_configuration() -> None:
+    """Fail the start if the signing key is missing or unusable."""
+    signing_key()
+
+
+def verification_key(kid: str) -> rsa.RSAPublicKey | None:
+    """The published key with this key id, if any."""
+    return verification_keys().get(kid)
 
 
 def jwks() -> dict[str, list[dict[str, str]]]:

@@ -16,11 +16,13 @@ from auth_service.accounts.models import User
 from auth_service.lib import metrics
 from auth_service.lib.exceptions import CredentialsRefused
 from auth_service.tokens import lockout, revocation
-from auth_service.tokens.authentication import REFRESH, verified_claims
 from auth_service.tokens.classes import AccessToken, RefreshToken
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
+from auth_service.tokens.verification import verified_claims
 
 logger = logging.getLogger(__name__)
+
+REFRESH = "refresh"
 
 
 class InvalidCredentials(CredentialsRefused):

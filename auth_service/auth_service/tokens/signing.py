@@ -5,12 +5,13 @@ from django.conf import settings
 from rest_framework_simplejwt.backends import TokenBackend
 
 from auth_service.tokens import keys
+from auth_service.tokens.jwk import ALGORITHM
 
 
 def sign(claims: dict) -> str:
     key = keys.signing_key()
     payload = {**claims, "iss": settings.JWT_ISSUER, "aud": settings.JWT_AUDIENCE}
-    return jwt.encode(payload, key.private_key, algorithm=keys.ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
+    return jwt.encode(payload, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
 
 
 class Signer(TokenBackend):
@@ -20,4 +21,4 @@ class Signer(TokenBackend):
         return sign(payload)
 
 
-signer = Signer(keys.ALGORITHM)
+signer = Signer(ALGORITHM)

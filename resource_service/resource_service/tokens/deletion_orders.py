@@ -2,14 +2,14 @@
 
 The auth service signs, with its JWT signing key, a token of type `user_deletion` for the deleted user (`sub`),
 made out to this service (docs/cross-service.toml). It is verified here as an access token is, with the public keys
-this service already trusts (authentication.verified_claims), but for its type.
+this service already trusts (verification.py), but for its type.
 """
 
 import uuid
 
 import jwt
 
-from resource_service.tokens.authentication import verified_claims
+from resource_service.tokens.verification import verified_claims
 
 TOKEN_TYPE = "user_deletion"  # noqa: S105 (a token type, not a secret)
 

@@ -1,7 +1,5 @@
 """The auth service's public keys, by their RFC 7638 key ids: from a PEM bundle, its JWKS URL or its discovery."""
 
-import base64
-import hashlib
 import json
 import logging
 import threading
@@ -17,22 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from resource_service.tokens.jwk import thumbprint
+
 logger = logging.getLogger(__name__)
 
 _END = "-----END PUBLIC KEY-----"
-
-
-def _b64url_uint(number: int) -> str:
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def thumbprint(public_key: rsa.RSAPublicKey) -> str:
-    """Return the RFC 7638 SHA-256 thumbprint of an RSA public key, base64url-encoded."""
-    numbers = public_key.public_numbers()
-    members = {"e": _b64url_uint(numbers.e), "kty": "RSA", "n": _b64url_uint(numbers.n)}
-    digest = hashlib.sha256(json.dumps(members, separators=(",", ":"), sort_keys=True).encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 @lru_cache(maxsize=4)

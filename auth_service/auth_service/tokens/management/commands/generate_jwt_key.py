@@ -7,7 +7,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.management.base import BaseCommand, CommandError
 
-from auth_service.tokens.keys import MIN_KEY_BITS, thumbprint
+from auth_service.tokens.jwk import thumbprint
+from auth_service.tokens.keys import MIN_KEY_BITS
 
 
 class Command(BaseCommand):

@@ -1,12 +1,18 @@
-"""The JSON types a token's header and claims must have (RFC 7515, RFC 7519), beyond what PyJWT checks.
+"""Verification of the tokens the auth service signs: the header, the JSON types of the claims, then PyJWT.
 
 PyJWT compares `alg`, `iss` and `aud` and checks the times, but reads a NumericDate with `int()`, so it lets
 through a numeric string, a boolean or a number too large for a date; those then fail wherever the claim is
 used, or pass as a time they are not. Here every claim that the services read must have its own JSON type, and
-a time a sane value, before PyJWT looks at it.
+a time a sane value (RFC 7515, RFC 7519), before PyJWT looks at it.
 """
 
+import uuid
+
 import jwt
+from django.conf import settings
+
+from resource_service.tokens import keys
+from resource_service.tokens.jwk import ALGORITHM
 
 # 9999-01-01T00:00:00Z: later times do not fit a datetime once leeway or rounding is added.
 LATEST_NUMERIC_DATE = 253_370_764_800
@@ -50,3 +56,46 @@ def check_claims(claims: dict) -> None:
     audience = claims.get("aud")
     if not (_is_string(audience) or (isinstance(audience, list) and audience and all(map(_is_string, audience)))):
         raise InvalidClaims("aud")
+
+
+REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "iss", "aud"]
+ACCESS = "access"
+
+
+def verified_claims(token: str | bytes, *, token_type: str) -> dict:
+    """The claims of a token the auth service signed for the audience, of this type. jwt.ExpiredSignatureError if
+    it expired, another jwt.InvalidTokenError if anything else is wrong with it."""
+    header = jwt.get_unverified_header(token)
+    check_header(header)
+    check_claims(jwt.decode(token, options={"verify_signature": False}))
+    public_key = keys.verification_key(header["kid"])
+    if public_key is None:
+        raise jwt.InvalidTokenError("no trusted key has this kid")
+    verified = jwt.decode(
+        token,
+        public_key,
+        algorithms=[ALGORITHM],
+        audience=settings.JWT_AUDIENCE,
+        issuer=settings.JWT_ISSUER,
+        leeway=settings.JWT_LEEWAY_SECONDS,
+        options={
+            "require": REQUIRED_CLAIMS,
+            "verify_signature": True,
+            "verify_aud": True,
+            "verify_iss": True,
+            "verify_exp": True,
+            "verify_iat": True,
+            "verify_nbf": True,
+        },
+    )
+    if verified.get("token_type") != token_type:
+        raise jwt.InvalidTokenError("another type of token")
+    return verified
+
+
+def is_canonical_uuid(value: object) -> bool:
+    """Whether the value is a UUID as the auth service writes one; any other spelling would name the same id."""
+    try:
+        return str(uuid.UUID(str(value))) == value
+    except ValueError:
+        return False
