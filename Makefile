@@ -25,7 +25,7 @@ SERVICES := auth_service resource_service
 
 # What each service's processes of the native stack see besides the settings above, written in this one place:
 # `dev-env` puts it in $(DEV_DIR)/auth.env and resource.env, which the Procfile, the commands below and
-# tests/run-native.sh source.
+# tests/run_native.py source.
 define AUTH_ENV
 export DATABASE_URL='$(AUTH_DATABASE_URL)'
 export DJANGO_SECRET_KEY_FILE='$(AUTH_SECRET_KEY_FILE)'
@@ -133,7 +133,7 @@ test-resource: ## The resource service's tests (PostgreSQL and Redis on 127.0.0.
 	cd resource_service && .venv/bin/pytest --cov=resource_service
 
 test-native: ## The black-box suite against the native stack, started and stopped for the run
-	tests/run-native.sh
+	.venv/bin/python tests/run_native.py
 
 test-infra: ## Check the infrastructure code: cfn-lint (informational checks too), checkov, template tests, promtool
 	promtool check config infra/prometheus/prometheus.yml
@@ -150,19 +150,19 @@ infra-plan: test-infra ## Validate the templates and print the commands infra/de
 fuzz: ## Long runs: both services' property tests, and schemathesis on the native stack (FUZZ_MAX_EXAMPLES, FUZZ_MAX_TIME)
 	cd auth_service && HYPOTHESIS_PROFILE=long .venv/bin/pytest -q -m hypothesis
 	cd resource_service && HYPOTHESIS_PROFILE=long .venv/bin/pytest -q -m hypothesis
-	FUZZ_MAX_EXAMPLES="$${FUZZ_MAX_EXAMPLES:-500}" FUZZ_MAX_TIME="$${FUZZ_MAX_TIME:-600}" tests/run-native.sh -k fuzz
+	FUZZ_MAX_EXAMPLES="$${FUZZ_MAX_EXAMPLES:-500}" FUZZ_MAX_TIME="$${FUZZ_MAX_TIME:-600}" .venv/bin/python tests/run_native.py -k fuzz
 
 bench: ## Load through gateways, as ratios to stock Django and naive DRF baselines (needs wrk); writes docs/benchmarks.md
-	tests/bench/run.sh
+	.venv/bin/python tests/bench/run.py
 
 profile: ## The resource service's list requests in process: CPU per request, pyinstrument trees in tests/artifacts/
 	cd resource_service && .venv/bin/python tests/profile.py
 
 test-faults: ## Fault drills (PostgreSQL, Redis, auth down; SIGTERM under load; worker killed mid-export), own stack
-	tests/faults/run.sh
+	.venv/bin/python tests/faults/run.py
 
 test-compose: ## The black-box suite against the docker compose stack, built, started and removed for the run
-	tests/run-compose.sh
+	.venv/bin/python tests/run_compose.py
 
 test-prod: ## The production images run as ECS runs them (TLS, pooler, secrets, rotation drill), for the run
 	tests/prod/run.sh

@@ -1,5 +1,5 @@
 """Bounded load through the gateways, one scenario after another, reported as ratios to two baselines measured in
-the same run: a stock Django view and the naive DRF lists (tests/bench/baselines). Run by tests/bench/run.sh
+the same run: a stock Django view and the naive DRF lists (tests/bench/baselines). Run by tests/bench/run.py
 (`make bench`) on the bench's own stack, with a second stack under `make dev` for what its log pipeline costs.
 
 Per scenario: requests/s, p50 and p99 latency, server CPU per request (gunicorn and nginx processes, from
@@ -412,28 +412,27 @@ def main() -> None:
     )
 
 
-def write_report(
-    results: list[Result],
-    *,
-    to_stock: dict[str, list[float]],
-    to_naive: dict[str, list[float]],
-    to_own_stack: dict[str, list[float]],
-    check_us: float,
-    memory: dict[str, list[float]],
-    login_rss: list[float],
-) -> None:
-    by_name = {r.name: r for r in results}
-    median = {name: statistics.median(values) for name, values in to_stock.items()}
+def each(values: list[float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in values) if len(values) > 1 else "-"
+
+
+def figure(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.2f}"
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def lost(ratio: float) -> str:
+    return f"{100 * (1 - ratio):.0f} %" if ratio < 1 else "nothing"
+
+
+def report_header() -> list[str]:
+    """How the run was made."""
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}, {platform.platform()}"
     workers, threads = os.environ.get("GUNICORN_WORKERS", "2"), os.environ.get("GUNICORN_THREADS", "4")
-
-    def each(values: list[float]) -> str:
-        return " / ".join(f"{value:.2f}" for value in values) if len(values) > 1 else "-"
-
-    def figure(value: float) -> str:
-        return "-" if math.isnan(value) else f"{value:.2f}"
-
-    lines = [
+    return [
         "# Benchmarks",
         "",
         f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {machine}. wrk ran",
@@ -447,6 +446,14 @@ def write_report(
         f"{ROUNDS} rounds, each measuring all of them again; rows give the median of the rounds, and the ratio of",
         "each round to its own baselines. Absolute numbers depend on the machine; the ratios are what to compare.",
         "",
+    ]
+
+
+def report_table(
+    results: list[Result], to_stock: dict[str, list[float]], to_naive: dict[str, list[float]]
+) -> list[str]:
+    """One row per scenario."""
+    lines = [
         "| scenario | requests/s | x stock Django | each round | x naive DRF | each round | p50 ms | p99 ms "
         "| errors | server CPU ms/request | SQL queries/request | requests to auth |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -454,38 +461,41 @@ def write_report(
     for r in results:
         naive = to_naive.get(r.name)
         lines.append(
-            f"| {r.name} | {r.rps:.0f} | {median[r.name]:.2f} | {each(to_stock[r.name])} | "
+            f"| {r.name} | {r.rps:.0f} | {statistics.median(to_stock[r.name]):.2f} | {each(to_stock[r.name])} | "
             f"{f'{statistics.median(naive):.2f}' if naive else '-'} | {each(naive) if naive else '-'} | "
             f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {figure(r.cpu_ms_per_request)} | "
             f"{figure(r.queries_per_request)} | {r.auth_requests if r.resource_scenario else '-'} |"
         )
+    return lines
 
-    def verdict(met: bool) -> str:
-        return "met" if met else "**not met**"
 
-    def lost(ratio: float) -> str:
-        return f"{100 * (1 - ratio):.0f} %" if ratio < 1 else "nothing"
-
-    list_one, list_twenty, page = (by_name[f"{name}, authenticated"] for name in LISTS)
-    one_name, _, page_name = LISTS
-    naive_one, naive_page = by_name[f"naive DRF: {one_name}"], by_name[f"naive DRF: {page_name}"]
-    share = check_us / 1000 / list_one.cpu_ms_per_request
-    lines += ["", "Targets, each from the ratios of this run:", ""]
+def list_targets(
+    results: list[Result], to_stock: dict[str, list[float]], to_naive: dict[str, list[float]]
+) -> list[str]:
+    """The trivial view and the lists against the baselines."""
+    by_name = {r.name: r for r in results}
+    lines = []
     failed = [r.name for r in results if r.errors]
     if failed:
         lines.append(f"- **Errors in {len(failed)} scenarios, whose figures are not valid**: {'; '.join(failed)}.")
-    lines.append(
-        f"- Trivial view: {median[TRIVIAL_NAME]:.2f} x stock Django (target at least 0.8): "
-        f"{verdict(median[TRIVIAL_NAME] >= 0.8)}."
-    )
-    for r, naive, target in ((list_one, naive_one, 0.36), (page, naive_page, 0.28)):
-        x_naive = statistics.median(to_naive[r.name])
+    trivial = statistics.median(to_stock[TRIVIAL_NAME])
+    lines.append(f"- Trivial view: {trivial:.2f} x stock Django (target at least 0.8): {verdict(trivial >= 0.8)}.")
+    one_name, _, page_name = LISTS
+    for name, target in ((one_name, 0.36), (page_name, 0.28)):
+        r, naive = by_name[f"{name}, authenticated"], by_name[f"naive DRF: {name}"]
+        x_stock, x_naive = statistics.median(to_stock[r.name]), statistics.median(to_naive[r.name])
         lines.append(
-            f"- {r.name}: {median[r.name]:.2f} x stock Django (target at least {target}): "
-            f"{verdict(median[r.name] >= target)}; {x_naive:.2f} x naive DRF (target at least 3): "
+            f"- {r.name}: {x_stock:.2f} x stock Django (target at least {target}): "
+            f"{verdict(x_stock >= target)}; {x_naive:.2f} x naive DRF (target at least 3): "
             f"{verdict(x_naive >= 3)}; p99 {r.p99_ms:.1f} ms against the naive one's {naive.p99_ms:.1f} ms "
             f"(target no worse): {verdict(r.p99_ms <= naive.p99_ms)}."
         )
+    return lines
+
+
+def log_pipeline_targets(to_own_stack: dict[str, list[float]]) -> list[str]:
+    """Each list under make dev (and docker compose) against the same list on the bench's own stack."""
+    lines = []
     for name, values in to_own_stack.items():
         if name.endswith(", logs discarded"):
             continue
@@ -508,7 +518,19 @@ def write_report(
             "- The docker compose stack is not measured in this run: `BENCH_COMPOSE=1 make bench` measures it"
             " (a Docker engine is needed)."
         )
-    lines += [
+    return lines
+
+
+def service_targets(
+    results: list[Result], *, check_us: float, memory: dict[str, list[float]], login_rss: list[float]
+) -> list[str]:
+    """The revocation check, the queries per list, the calls to the auth service and the memory."""
+    one_name, twenty_name, _ = LISTS
+    list_one, list_twenty = (
+        next(r for r in results if r.name == f"{name}, authenticated") for name in (one_name, twenty_name)
+    )
+    share = check_us / 1000 / list_one.cpu_ms_per_request
+    return [
         f"- Revocation check: {check_us:.2f} µs per request in process (Redis is read at most",
         f"  once a second per user and process), {100 * share:.2f} % of the server CPU of an authenticated one-row",
         f"  list ({list_one.cpu_ms_per_request:.2f} ms; target under 5 %): {verdict(share < 0.05)}.",
@@ -521,9 +543,31 @@ def write_report(
         f"- RSS (MiB) of the auth service's gunicorn processes (master, workers) after {CONCURRENT_LOGINS} concurrent"
         f" logins: {login_rss} (target: every worker under 150): {verdict(max(login_rss) < 150)}.",
         f"- RSS (MiB) after the whole run: auth {memory[AUTH_PORT]}, resource {memory[RESOURCE_PORT]}.",
+    ]
+
+
+def write_report(
+    results: list[Result],
+    *,
+    to_stock: dict[str, list[float]],
+    to_naive: dict[str, list[float]],
+    to_own_stack: dict[str, list[float]],
+    check_us: float,
+    memory: dict[str, list[float]],
+    login_rss: list[float],
+) -> None:
+    lines = [
+        *report_header(),
+        *report_table(results, to_stock, to_naive),
         "",
-        "Where the requests spend their time, what was changed and the numbers before and after:",
-        "docs/profiling.md (`make profile`).",
+        "Targets, each from the ratios of this run:",
+        "",
+        *list_targets(results, to_stock, to_naive),
+        *log_pipeline_targets(to_own_stack),
+        *service_targets(results, check_us=check_us, memory=memory, login_rss=login_rss),
+        "",
+        "Where the requests spend their time, and why the targets that are missed are missed: docs/profiling.md",
+        "(`make profile`).",
         "",
     ]
     report = "\n".join(lines)

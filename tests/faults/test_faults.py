@@ -1,4 +1,4 @@
-"""Fault drills: dependencies really stopped and started (run by tests/faults/run.sh on a stack of its own)."""
+"""Fault drills: dependencies really stopped and started (run by tests/faults/run.py on a stack of its own)."""
 
 import os
 import signal
@@ -8,15 +8,11 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import fault_stack
 import pytest
 from conftest import Account, Gateway, wait_for
 
-CTL = Path(__file__).with_name("ctl.sh")
 SERVICE_UNAVAILABLE = {"detail": "Service temporarily unavailable."}
-
-
-def ctl(command: str) -> str:
-    return subprocess.run([str(CTL), command], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def readiness(path: str) -> tuple[int, dict]:
@@ -31,7 +27,7 @@ def alice_api():
 
 def test_postgres_down_is_a_clean_503_and_recovers_without_restarts(alice_api):
     assert alice_api.get("/api/projects/").status_code == 200
-    ctl("pg-stop")
+    fault_stack.pg_stop()
     try:
         down = alice_api.get("/api/projects/")
         assert down.status_code == 503
@@ -42,13 +38,13 @@ def test_postgres_down_is_a_clean_503_and_recovers_without_restarts(alice_api):
         login = Gateway().post("/auth/token/", json={"email": "x@example.com", "password": "whatever"})
         assert login.status_code == 503
     finally:
-        ctl("pg-start")
+        fault_stack.pg_start()
     assert wait_for(lambda: alice_api.get("/api/projects/").status_code == 200, timeout=15)
     assert wait_for(lambda: Gateway().get("/auth/readyz").status_code == 200, timeout=5)
 
 
 def test_redis_down_keeps_the_api_serving_and_login_answers_503(alice_api):
-    ctl("redis-stop")
+    fault_stack.redis_stop()
     try:
         assert alice_api.get("/api/projects/").status_code == 200
         assert alice_api.post("/api/projects/", json={"name": "Still writable"}).status_code == 201
@@ -57,20 +53,20 @@ def test_redis_down_keeps_the_api_serving_and_login_answers_503(alice_api):
         assert login.status_code == 503
         assert login.json() == SERVICE_UNAVAILABLE
     finally:
-        ctl("redis-start")
+        fault_stack.redis_start()
     assert wait_for(lambda: Gateway().get("/api/readyz").status_code == 200, timeout=15)
     assert Account("after-redis").login()["access"]
 
 
 def test_the_api_keeps_serving_while_the_auth_service_is_down(alice_api):
-    ctl("auth-stop")
+    fault_stack.auth_stop()
     try:
         assert Gateway().get("/auth/healthz").status_code == 502
         assert Gateway().get("/auth/healthz").json() == {"detail": "Bad gateway."}
         assert alice_api.get("/api/projects/").status_code == 200
         assert alice_api.post("/api/projects/", json={"name": "Auth is down"}).status_code == 201
     finally:
-        ctl("auth-start")
+        fault_stack.auth_start()
     assert wait_for(lambda: Gateway().get("/auth/healthz").status_code == 200, timeout=30)
 
 
@@ -92,7 +88,7 @@ def test_sigterm_to_a_web_worker_under_load_fails_no_request(alice_api):
     with ThreadPoolExecutor(max_workers=4) as pool:
         running = pool.map(load, range(4))
         assert wait_for(lambda: sum(statuses.values()) >= 50, timeout=30)
-        os.kill(int(ctl("resource-web-worker-pid")), signal.SIGTERM)
+        os.kill(fault_stack.resource_web_worker_pid(), signal.SIGTERM)
         list(running)
     stop.set()
     assert sum(statuses.values()) >= 300
@@ -121,10 +117,10 @@ def test_a_worker_killed_mid_export_leaves_one_complete_export(alice_api):
     url = f"/api/exports/{export['id']}/"
     try:
         assert wait_for(lambda: alice_api.get(url).json()["status"] == "running", timeout=30, interval=0.02)
-        ctl("resource-worker-kill")
+        fault_stack.resource_worker_kill()
         assert alice_api.get(url).json()["status"] == "running"  # killed mid-run, not after
     finally:
-        ctl("resource-worker-start")
+        fault_stack.resource_worker_start()
 
     assert wait_for(lambda: alice_api.get(url).json()["status"] != "running", timeout=60)
     assert alice_api.get(url).json()["status"] == "done"

@@ -2,7 +2,7 @@
 gateway, and no error was logged with a traceback. Either would be a bug the run's own assertions missed. (The
 fault drills, which cause 5xx on purpose, run on a stack and a log of their own.)
 
-run-native.sh and run-compose.sh run this last, with BLACKBOX_LOG_FILE naming the stack's collected logs.
+run_native.py and run_compose.py run this last, with BLACKBOX_LOG_FILE naming the stack's collected logs.
 """
 
 import json

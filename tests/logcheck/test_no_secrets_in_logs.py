@@ -1,6 +1,6 @@
 """After a full black-box run: no token, password, private key or Authorization header in any log line.
 
-run-native.sh and run-compose.sh run this last, with BLACKBOX_LOG_FILE naming the stack's collected logs.
+run_native.py and run_compose.py run this last, with BLACKBOX_LOG_FILE naming the stack's collected logs.
 """
 
 import os

@@ -1,5 +1,5 @@
 """The compose stack's monitoring profile: Prometheus scrapes both services and both workers, and has loaded
-every alerting rule of infra/prometheus/alerts.yml. tests/run-compose.sh runs this with the profile on."""
+every alerting rule of infra/prometheus/alerts.yml. tests/run_compose.py runs this with the profile on."""
 
 import os
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Key rotation, part 1 (run by run-native.sh before it rotates the key): keep tokens of the old key."""
+"""Key rotation, part 1 (run by run_native.py before it rotates the key): keep tokens of the old key."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""Key rotation, part 2 (run by run-native.sh after it rotated the key): old tokens work, new ones too."""
+"""Key rotation, part 2 (run by run_native.py after it rotated the key): old tokens work, new ones too."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""Scaling in compose (run by tests/run-compose.sh after `--scale auth=2 --scale resource=3`): the gateway
+"""Scaling in compose (run by tests/run_compose.py after `--scale auth=2 --scale resource=3`): the gateway
 picks up the new replicas and spreads requests over all of them, as its log lines show."""
 
 import json

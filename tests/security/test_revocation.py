@@ -1,6 +1,6 @@
 """Revocation (RFC 8725 section 3.10's replay, OWASP API2): logouts, refresh-token reuse and password changes
 end the logins they should, on both services, within the promised time. Key rotation is checked by
-tests/rotation/, which needs the stack restarted between its two parts (run-native.sh runs it)."""
+tests/rotation/, which needs the stack restarted between its two parts (run_native.py runs it)."""
 
 import threading
 import time
