@@ -13,14 +13,12 @@ that clients of simplejwt-issued tokens read to know that a refresh is due.
 """
 
 import jwt
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from auth_service.accounts.models import User
 from auth_service.tokens.models import TokenFamily
-from auth_service.tokens.verification import ACCESS, is_canonical_uuid, verified_claims
-
-SCHEME = b"Bearer"
+from auth_service.tokens.verification import ACCESS, bearer_token, is_canonical_uuid, verified_claims
 
 
 def _refused() -> AuthenticationFailed:
@@ -32,13 +30,11 @@ class BearerAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
     def authenticate(self, request) -> tuple[User, dict] | None:
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0] != SCHEME:
-            return None
-        if len(parts) != 2:
-            raise _refused()
         try:
-            token = verified_claims(parts[1], token_type=ACCESS)
+            raw = bearer_token(request)
+            if raw is None:
+                return None
+            token = verified_claims(raw, token_type=ACCESS)
         except jwt.InvalidTokenError as exc:
             raise _refused() from exc
         # Written as canonical UUIDs; any other spelling is refused before a lookup would take it for the same id.

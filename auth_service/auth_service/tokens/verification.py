@@ -10,6 +10,7 @@ import uuid
 
 import jwt
 from django.conf import settings
+from rest_framework.authentication import get_authorization_header
 
 from auth_service.tokens import keys
 from auth_service.tokens.jwk import ALGORITHM
@@ -60,6 +61,17 @@ def check_claims(claims: dict) -> None:
 
 REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "iss", "aud"]
 ACCESS = "access"
+
+
+def bearer_token(request) -> bytes | None:
+    """The token of an `Authorization: Bearer <token>` header. None without the header, with an empty one or with
+    another scheme: no credentials. jwt.InvalidTokenError when `Bearer` is followed by anything but one token."""
+    parts = get_authorization_header(request).split()
+    if not parts or parts[0] != b"Bearer":
+        return None
+    if len(parts) != 2:
+        raise jwt.InvalidTokenError("Bearer takes one token")
+    return parts[1]
 
 
 def verified_claims(token: str | bytes, *, token_type: str) -> dict:

@@ -15,14 +15,12 @@ bad_subject, revoked.
 from dataclasses import dataclass
 
 import jwt
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from resource_service.lib import metrics
 from resource_service.tokens import revocation
-from resource_service.tokens.verification import ACCESS, is_canonical_uuid, verified_claims
-
-SCHEME = b"Bearer"
+from resource_service.tokens.verification import ACCESS, bearer_token, is_canonical_uuid, verified_claims
 
 
 @dataclass(frozen=True)
@@ -48,13 +46,11 @@ class BearerAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
     def authenticate(self, request) -> tuple[Caller, dict] | None:
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0] != SCHEME:
-            return None
-        if len(parts) != 2:
-            raise _refused("invalid")
         try:
-            token = verified_claims(parts[1], token_type=ACCESS)
+            raw = bearer_token(request)
+            if raw is None:
+                return None
+            token = verified_claims(raw, token_type=ACCESS)
         except jwt.ExpiredSignatureError as exc:
             raise _refused("expired") from exc
         except jwt.InvalidTokenError as exc:
