@@ -48,11 +48,12 @@ def test_the_deletion_message_is_the_one_the_contract_names(api, alice, broker):
     assert api.get("/auth/me/", HTTP_AUTHORIZATION=f"Bearer {order}").status_code == 401
 
 
-def test_the_revocation_key_is_the_contracts():
-    (key,) = CONTRACT["redis_keys"]
-    assert revocation.KEY.format("{user_id}") == key["key"]
-    assert "auth_service" in key["read_by"]
-    assert key["written_by"] == "auth_service"
+def test_the_revocation_keys_are_the_contracts():
+    user_key, session_key = CONTRACT["redis_keys"]
+    assert revocation.KEY.format("{user_id}") == user_key["key"]
+    assert revocation.SESSION_KEY.format("{session_id}") == session_key["key"]
+    assert "auth_service" in user_key["read_by"]
+    assert user_key["written_by"] == session_key["written_by"] == "auth_service"
 
 
 @pytest.mark.django_db

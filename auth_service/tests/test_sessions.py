@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from auth_service.tokens import revocation
 from auth_service.tokens.models import TokenFamily
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +69,43 @@ def test_logout_all_revokes_every_login_and_live_access_tokens(
     assert not_before > jwt.decode(logins[1]["access"], options={"verify_signature": False})["iat"]
     assert 0 < redis_db.ttl(f"revoked-before:{alice.pk}") <= 300 + 30 + 60
     assert redis_db.get(f"revoked-before:{bob.pk}") is None
+
+
+def test_ending_one_session_marks_its_access_tokens_revoked_for_the_resource_service(
+    api, alice, redis_db, django_capture_on_commit_callbacks
+):
+    phone, laptop = login(api, alice.email), login(api, alice.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post("/auth/logout/", {"refresh": phone["refresh"]}).status_code == 204
+    assert redis_db.get(f"revoked-session:{sid_of(phone['access'])}") == b"1"
+    assert 0 < redis_db.ttl(f"revoked-session:{sid_of(phone['access'])}") <= 300 + 30 + 60
+    assert redis_db.get(f"revoked-session:{sid_of(laptop['access'])}") is None
+    # One session ended: the user's other access tokens are not refused wholesale.
+    assert redis_db.get(f"revoked-before:{alice.pk}") is None
+
+
+def test_a_replayed_refresh_token_ends_its_sessions_access_tokens_too(
+    api, alice, redis_db, django_capture_on_commit_callbacks
+):
+    pair = login(api, alice.email)
+    assert refresh(api, pair["refresh"]).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refresh(api, pair["refresh"]).status_code == 401
+    assert redis_db.get(f"revoked-session:{sid_of(pair['access'])}") == b"1"
+
+
+def test_a_password_change_keeps_its_own_sessions_tokens_and_ends_the_others_access_tokens(
+    api, alice, redis_db, django_capture_on_commit_callbacks
+):
+    mine, other = login(api, alice.email), login(api, alice.email)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {mine['access']}")
+    with django_capture_on_commit_callbacks(execute=True):
+        body = {"old_password": PASSWORD, "new_password": "a brand new passphrase"}
+        assert api.post("/auth/password/change/", body).status_code == 204
+    assert api.get("/auth/me/").status_code == 200
+    assert redis_db.get(f"revoked-session:{sid_of(other['access'])}") == b"1"
+    assert redis_db.get(f"revoked-session:{sid_of(mine['access'])}") is None
+    assert redis_db.get(f"revoked-before:{alice.pk}") is None
 
 
 def test_a_login_right_after_a_revocation_is_not_older_than_it(api, alice, django_capture_on_commit_callbacks):

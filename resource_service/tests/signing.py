@@ -30,6 +30,7 @@ def claims_for(subject: str, **overrides) -> dict:
         "exp": now + 300,
         "jti": uuid.uuid4().hex,
         "token_type": "access",
+        "sid": str(uuid.uuid4()),
     }
     claims.update(overrides)
     return {name: value for name, value in claims.items() if value is not None}

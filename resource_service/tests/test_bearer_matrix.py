@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/projects/"
 LEEWAY = 30  # JWT_LEEWAY_SECONDS
+ENDED_SESSION = "5b0c6f0e-8f1e-4c4e-9a57-1f7c0d3c2a11"
 
 
 def now() -> int:
@@ -60,7 +61,10 @@ CASES = [
     ("jku_header", lambda: f"Bearer {sign(claims_for(ALICE), headers={'jku': 'http://127.0.0.1:9/'})}", 401, "invalid"),
     ("sub_not_uuid", lambda: bearer(sub="alice"), 401, "bad_subject"),
     ("sub_uppercase_uuid", lambda: bearer(sub=ALICE.upper()), 401, "bad_subject"),
+    ("no_sid", lambda: bearer(sid=None), 401, "invalid"),
+    ("sid_not_uuid", lambda: bearer(sid="session"), 401, "invalid"),
     ("revoked", lambda: bearer(iat=now() - 10), 401, "revoked"),
+    ("session_ended", lambda: bearer(sid=ENDED_SESSION), 401, "revoked"),
 ]
 
 
@@ -71,6 +75,7 @@ def rejections(reason: str) -> float:
 @pytest.mark.parametrize(("authorization", "status", "reason"), [case[1:] for case in CASES], ids=[c[0] for c in CASES])
 def test_the_bearer_authentication_matrix(api, redis_db, authorization, status, reason):
     redis_db.set(f"revoked-before:{ALICE}", now() - 5)
+    redis_db.set(f"revoked-session:{ENDED_SESSION}", 1)
     header = authorization()
     counted = {name: rejections(name) for name in ("expired", "invalid", "bad_subject", "revoked")}
     response = api.get(URL, **({"HTTP_AUTHORIZATION": header} if header is not None else {}))

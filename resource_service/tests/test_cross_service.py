@@ -21,10 +21,12 @@ def test_the_deletion_message_is_run_here_under_the_contracts_name_and_arguments
     assert prefix == message["key_prefix"] == CONTRACT["key_prefixes"]["resource_service"]
 
 
-def test_the_revocation_key_is_the_contracts():
-    (key,) = CONTRACT["redis_keys"]
-    assert revocation.KEY.format("{user_id}") == key["key"]
-    assert "resource_service" in key["read_by"]
+def test_the_revocation_keys_are_the_contracts():
+    user_key, session_key = CONTRACT["redis_keys"]
+    assert revocation.KEY.format("{user_id}") == user_key["key"]
+    assert revocation.SESSION_KEY.format("{session_id}") == session_key["key"]
+    assert "resource_service" in user_key["read_by"]
+    assert "resource_service" in session_key["read_by"]
 
 
 def test_the_verifier_requires_the_contracts_claims_and_takes_access_tokens_only():

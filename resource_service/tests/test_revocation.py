@@ -1,6 +1,8 @@
-"""Access tokens older than their user's "not before" time in Redis are refused; Redis down is survivable."""
+"""Access tokens older than their user's "not before" time in Redis, or of an ended session, are refused; Redis
+down is survivable."""
 
 import time
+import uuid
 
 import pytest
 
@@ -39,14 +41,24 @@ def test_a_revocation_takes_effect_within_the_in_process_cache_time(api, redis_d
     assert revocation.CACHE_SECONDS < 5
 
 
-def test_one_redis_read_per_user_per_cache_period(api, redis_db, monkeypatch):
+def test_one_redis_read_per_user_and_session_per_cache_period(api, redis_db, monkeypatch):
     reads = []
     real_client = revocation._client(revocation.settings.REDIS_URL)
-    monkeypatch.setattr(real_client, "get", lambda key: reads.append(key))
-    token = token_for(ALICE)
+    monkeypatch.setattr(real_client, "mget", lambda keys: reads.append(keys) or [None] * len(keys))
+    session = str(uuid.uuid4())
+    token = token_for(ALICE, sid=session)
     for _ in range(5):
         assert status_with(api, token) == 200
-    assert reads == [f"revoked-before:{ALICE}"]
+    assert reads == [[f"revoked-before:{ALICE}", f"revoked-session:{session}"]]
+
+
+def test_an_ended_sessions_tokens_are_refused_and_the_users_other_sessions_keep_working(api, redis_db):
+    ended, other = str(uuid.uuid4()), str(uuid.uuid4())
+    assert status_with(api, token_for(ALICE, sid=ended)) == 200
+    redis_db.set(f"revoked-session:{ended}", 1)
+    revocation.forget()  # what a second of waiting does
+    assert status_with(api, token_for(ALICE, sid=ended)) == 401
+    assert status_with(api, token_for(ALICE, sid=other)) == 200
 
 
 def test_with_redis_unreachable_valid_tokens_still_work(api, settings, caplog):

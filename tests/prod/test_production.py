@@ -170,6 +170,8 @@ def test_the_resource_services_redis_user_cannot_write_the_auth_services_keys():
             ["PUBLISH", "auth:celery.pidbox", "{}"],
             ["SET", "revoked-before:probe", "0"],
             ["GET", "revoked-before:probe"],
+            ["DEL", "revoked-session:probe"],
+            ["GET", "revoked-session:probe"],
             ["SET", "resource:probe", "x", "EX", "5"],
             ["KEYS", "*"],
             ["FLUSHDB"],
@@ -182,6 +184,8 @@ def test_the_resource_services_redis_user_cannot_write_the_auth_services_keys():
         "PUBLISH auth:celery.pidbox {}": "refused",
         "SET revoked-before:probe 0": "refused",
         "GET revoked-before:probe": "done",
+        "DEL revoked-session:probe": "refused",
+        "GET revoked-session:probe": "done",
         "SET resource:probe x EX 5": "done",
         "KEYS *": "refused",
         "FLUSHDB": "refused",
@@ -196,6 +200,7 @@ def test_the_auth_services_redis_user_reaches_only_its_keys_and_the_resource_que
             ["LLEN", "resource:resource"],
             ["SET", "auth:probe", "x", "EX", "5"],
             ["SET", "revoked-before:probe", "0", "EX", "5"],
+            ["SET", "revoked-session:probe", "1", "EX", "5"],
         ],
     )
     assert answers == {
@@ -203,4 +208,5 @@ def test_the_auth_services_redis_user_reaches_only_its_keys_and_the_resource_que
         "LLEN resource:resource": "done",
         "SET auth:probe x EX 5": "done",
         "SET revoked-before:probe 0 EX 5": "done",
+        "SET revoked-session:probe 1 EX 5": "done",
     }

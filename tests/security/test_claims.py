@@ -81,7 +81,7 @@ def test_a_refresh_token_with_a_claim_of_the_wrong_type_is_refused_by_refresh_an
     assert Gateway().post("/auth/token/refresh/", json={"refresh": victim.tokens["refresh"]}).status_code == 200
 
 
-@pytest.mark.parametrize("claim", ["exp", "iat", "jti", "sub", "iss", "aud", "token_type"])
+@pytest.mark.parametrize("claim", ["exp", "iat", "jti", "sub", "iss", "aud", "token_type", "sid"])
 def test_a_token_missing_a_claim_is_refused(victim, sign_for_victim, claim):
     assert_refused(sign_for_victim(**{claim: None}), victim)
 

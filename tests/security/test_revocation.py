@@ -56,6 +56,29 @@ def test_logout_all_reaches_the_resource_service_within_5_seconds(alice):
     assert Gateway(alice.login()["access"]).get("/api/projects/").status_code == 200
 
 
+def test_a_logout_reaches_the_resource_service_within_5_seconds_for_that_session_only(alice):
+    phone, laptop = alice.login(), alice.login()
+    phone_api, laptop_api = Gateway(phone["access"]), Gateway(laptop["access"])
+    assert phone_api.get("/api/projects/").status_code == laptop_api.get("/api/projects/").status_code == 200
+    assert Gateway().post("/auth/logout/", json={"refresh": phone["refresh"]}).status_code == 204
+
+    started = time.monotonic()
+    assert wait_for(lambda: phone_api.get("/api/projects/").status_code == 401, timeout=5)
+    assert time.monotonic() - started <= 5
+    assert laptop_api.get("/api/projects/").status_code == 200
+    assert refresh(laptop["refresh"]).status_code == 200
+
+
+def test_a_password_change_keeps_the_access_token_of_the_session_that_made_it(alice):
+    mine, other = alice.login(), alice.login()
+    api = Gateway(mine["access"])
+    response = api.post("/auth/password/change/", json={"old_password": PASSWORD, "new_password": NEW_PASSWORD})
+    assert response.status_code == 204
+    assert wait_for(lambda: Gateway(other["access"]).get("/api/projects/").status_code == 401, timeout=5)
+    assert api.get("/api/projects/").status_code == 200
+    assert api.get("/auth/me/").status_code == 200
+
+
 def test_a_password_change_ends_the_other_logins(alice):
     mine, other = alice.login(), alice.login()
     api = Gateway(mine["access"])

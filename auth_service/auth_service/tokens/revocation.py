@@ -1,8 +1,8 @@
-"""Per-user "not before" times in Redis: access tokens issued before them are refused.
-
-The resource service reads the same keys (`revoked-before:<user id>`, a Unix time in seconds) and
-refuses access tokens whose `iat` is earlier. A key lives as long as an access token issued just
-before it could: after that every such token has expired anyway.
+"""Revocations of live access tokens in Redis, which the resource service reads (docs/cross-service.toml):
+per user, a "not before" time (`revoked-before:<user id>`, a Unix time in seconds: access tokens whose `iat` is
+earlier are refused), and per session, a mark (`revoked-session:<session id>`: every access token of that session
+is refused). A key lives as long as an access token issued just before it could: after that every such token has
+expired anyway.
 """
 
 import logging
@@ -19,6 +19,7 @@ from auth_service.lib import metrics
 logger = logging.getLogger(__name__)
 
 KEY = "revoked-before:{}"
+SESSION_KEY = "revoked-session:{}"
 TIMEOUT_SECONDS = 0.5
 
 
@@ -34,10 +35,20 @@ def revoke_access_tokens(*, user_id: uuid.UUID | str) -> int:
     that is logged as an error, and the caller's other revocations (refresh tokens) still hold.
     """
     not_before = math.floor(time.time()) + 1
+    _store(KEY.format(user_id), not_before)
+    return not_before
+
+
+def revoke_session_tokens(*, session_id: uuid.UUID | str) -> None:
+    """Refuse the access tokens of one session, with the same consequence as above when Redis cannot be reached."""
+    _store(SESSION_KEY.format(session_id), 1)
+
+
+def _store(key: str, value: int) -> None:
     lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
     ttl = int(lifetime) + settings.JWT_LEEWAY_SECONDS + 60
     try:
-        _client(settings.REDIS_URL).set(KEY.format(user_id), not_before, ex=ttl)
+        _client(settings.REDIS_URL).set(key, value, ex=ttl)
     except redis.RedisError as exc:
         metrics.revocation_store_errors.inc()
         # An outage, not a bug: no traceback (the log check of the black-box runs fails on errors with one).
@@ -45,7 +56,6 @@ def revoke_access_tokens(*, user_id: uuid.UUID | str) -> int:
             "revocation store unavailable: access tokens stay valid until they expire",
             extra={"error": f"{type(exc).__name__}: {exc}"},
         )
-    return not_before
 
 
 def not_before(*, user_id: uuid.UUID | str) -> int | None:

@@ -172,17 +172,28 @@ def logout(*, raw: str) -> None:
 
 
 def family_revoke(*, family: TokenFamily, reason: str) -> None:
-    """Revoke one login: none of its refresh tokens works again."""
+    """End one session: none of its refresh tokens works again, and its live access tokens are refused."""
     TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason
     )
+    family_id = family.pk
+    transaction.on_commit(lambda: revocation.revoke_session_tokens(session_id=family_id))
 
 
 def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None = None) -> None:
-    """Revoke every login of the user but the one kept, and refuse their live access tokens."""
+    """End every session of the user, their live access tokens included; with keep_family_id, every session but
+    that one, whose tokens keep working (a password change)."""
     families = TokenFamily.objects.filter(user=user, revoked_at__isnull=True)
     if keep_family_id is not None:
-        families = families.exclude(pk=keep_family_id)
+        ended = list(families.exclude(pk=keep_family_id).values_list("pk", flat=True))
+        TokenFamily.objects.filter(pk__in=ended).update(revoked_at=timezone.now(), revoked_reason=reason)
+
+        def refuse_their_access_tokens() -> None:
+            for family_id in ended:
+                revocation.revoke_session_tokens(session_id=family_id)
+
+        transaction.on_commit(refuse_their_access_tokens)
+        return
     families.update(revoked_at=timezone.now(), revoked_reason=reason)
     user_id = user.pk  # now: the row may be deleted before the commit (the admin's deletion)
     transaction.on_commit(lambda: revocation.revoke_access_tokens(user_id=user_id))

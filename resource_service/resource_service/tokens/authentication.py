@@ -5,7 +5,8 @@
 2. The token's header: the `kid` of a key this service trusts, no key of its own, no nested token.
 3. The claims' JSON types, then PyJWT with every option spelled out (verification.py): RS256 only, the signature by
    that key, `aud` and `iss` this service's, the times within the leeway, every required claim present.
-4. An access token, whose subject is a canonical UUID, issued after the user's revocation time if any.
+4. An access token, whose subject and session (`sid`) are canonical UUIDs, of a session that has not ended and
+   issued after the user's revocation time if any (revocation.py).
 5. The caller is the token's subject: no database holds users here.
 
 Each refusal is a 401 with one body (lib/exceptions.py) and is counted by reason: expired, invalid,
@@ -57,6 +58,8 @@ class BearerAuthentication(BaseAuthentication):
             raise _refused("invalid") from exc
         if not is_canonical_uuid(token["sub"]):
             raise _refused("bad_subject")
-        if revocation.is_revoked(user_id=token["sub"], issued_at=token["iat"]):
+        if not is_canonical_uuid(token.get("sid")):
+            raise _refused("invalid")
+        if revocation.is_revoked(user_id=token["sub"], session_id=token["sid"], issued_at=token["iat"]):
             raise _refused("revoked")
         return Caller(id=token["sub"]), token
