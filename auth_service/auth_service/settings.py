@@ -56,6 +56,8 @@ REST_FRAMEWORK = {
         "password_reset": envstr("PASSWORD_RESET_RATE_PER_ADDRESS", "5/hour"),
     },
 }
+# Seconds after its login that a session ends, whatever its refreshes; REFRESH_TOKEN_LIFETIME is its idle limit.
+SESSION_MAX_LIFETIME = envint("SESSION_MAX_LIFETIME", 30 * 24 * 3600)
 # Days a login audit record (with the address as typed) is kept; the beat purges older ones daily.
 LOGIN_EVENT_RETENTION_DAYS = envint("LOGIN_EVENT_RETENTION_DAYS", 90)
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)

@@ -103,3 +103,22 @@ def test_deleting_a_user_in_the_admin_revokes_their_tokens_and_deletes_their_dat
     user_id, order = json.loads(base64.b64decode(message["body"]))[0]
     assert user_id == str(alice.pk)
     assert jwt.decode(order, options={"verify_signature": False})["sub"] == user_id
+
+
+def test_ending_a_session_in_the_admin_ends_it_as_its_user_would(
+    api, staff_client, alice, redis_db, django_capture_on_commit_callbacks
+):
+    from prometheus_client import REGISTRY
+
+    phone, laptop = login(api, alice.email), login(api, alice.email)
+    sid = jwt.decode(phone["access"], options={"verify_signature": False})["sid"]
+    before = REGISTRY.get_sample_value("auth_sessions_ended_total", {"reason": "ended"}) or 0.0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            "/auth/admin/tokens/tokenfamily/", {"action": "end_sessions", "_selected_action": [sid]}
+        )
+    assert response.status_code == 302
+    assert api.post("/auth/token/refresh/", {"refresh": phone["refresh"]}).status_code == 401
+    assert api.post("/auth/token/refresh/", {"refresh": laptop["refresh"]}).status_code == 200
+    assert redis_db.get(f"revoked-session:{sid}") == b"1"
+    assert REGISTRY.get_sample_value("auth_sessions_ended_total", {"reason": "ended"}) == before + 1

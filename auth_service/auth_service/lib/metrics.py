@@ -4,6 +4,7 @@ from prometheus_client import Counter
 
 tokens_issued = Counter("auth_tokens_issued_total", "Token pairs issued, by grant", ["grant"])
 refresh_failures = Counter("auth_refresh_failures_total", "Refreshes refused, by reason", ["reason"])
+sessions_ended = Counter("auth_sessions_ended_total", "Sessions ended, by reason", ["reason"])
 login_attempts = Counter("auth_login_attempts_total", "Login attempts, by outcome", ["outcome"])
 rate_limited = Counter("auth_rate_limited_total", "Requests refused by a per-address limit, by scope", ["scope"])
 revocation_store_errors = Counter(

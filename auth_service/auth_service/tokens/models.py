@@ -1,16 +1,19 @@
 """Token families (one per login) and the refresh tokens issued in them."""
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 
 
 class TokenFamily(models.Model):
-    """One login: every refresh token that descends from it by rotation belongs to it."""
+    """One login, a session (its id is the tokens' `sid`): every refresh token that descends from it by rotation
+    belongs to it."""
 
     class Reason(models.TextChoices):
         LOGOUT = "logout"
+        ENDED = "ended", "ended from the list of sessions"
         LOGOUT_ALL = "logout_all"
         REUSE = "reuse", "refresh token reused"
         PASSWORD_CHANGE = "password_change"  # noqa: S105 (a reason, not a password)
@@ -23,6 +26,9 @@ class TokenFamily(models.Model):
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    # Where the login came from, as the sessions list shows it (services.client_description).
+    user_agent = models.CharField(max_length=200, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -34,6 +40,13 @@ class TokenFamily(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def expires_at(self) -> datetime:
+        """The earlier of its idle limit (REFRESH_TOKEN_LIFETIME after its last refresh) and its absolute limit
+        (SESSION_MAX_LIFETIME after its login)."""
+        idle = (self.last_refreshed_at or self.created_at) + settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
+        return min(idle, self.created_at + timedelta(seconds=settings.SESSION_MAX_LIFETIME))
 
 
 class IssuedRefreshToken(models.Model):

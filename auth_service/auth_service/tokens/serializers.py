@@ -19,3 +19,18 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
     token_type = serializers.CharField(default="Bearer")
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+
+
+class SessionSerializer(serializers.Serializer):
+    """A live session of the caller's: where and when it started, never a token."""
+
+    id = serializers.UUIDField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    last_refreshed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    expires_at = serializers.DateTimeField(read_only=True, help_text="The earlier of the idle and absolute limits.")
+    user_agent = serializers.CharField(read_only=True)
+    client_ip = serializers.IPAddressField(read_only=True, allow_null=True)
+    current = serializers.SerializerMethodField(help_text="Whether it is the session of the bearer token.")
+
+    def get_current(self, family) -> bool:
+        return str(family.pk) == self.context["current_session"]

@@ -31,6 +31,10 @@ class InvalidCredentials(CredentialsRefused):
     message = "No active account found with the given credentials"
 
 
+class SessionNotFound(Exception):
+    """No live session of the user has this id (another user's, an ended one or none)."""
+
+
 class InvalidRefreshToken(CredentialsRefused):
     """The refresh token is forged, expired, retired or revoked."""
 
@@ -49,10 +53,13 @@ def _issued_at(user_id: uuid.UUID) -> datetime:
 
 def _issue(*, user: User, family: TokenFamily) -> dict:
     issued_at = _issued_at(user.pk)
+    # No token outlives its session's absolute limit.
+    session_end = int((family.created_at + timedelta(seconds=settings.SESSION_MAX_LIFETIME)).timestamp())
     pair = {}
     for name, token in (("refresh", RefreshToken()), ("access", AccessToken())):
         token.set_iat(at_time=issued_at)
         token.set_exp(from_time=issued_at)
+        token["exp"] = min(token["exp"], session_end)
         token["sub"] = str(user.pk)
         token["sid"] = str(family.pk)
         pair[name] = token
@@ -108,7 +115,7 @@ def login(
         email=email, password=password, client_ip=client_ip, user_agent=user_agent, request=request
     )
     with transaction.atomic():
-        family = TokenFamily.objects.create(user=user)
+        family = TokenFamily.objects.create(user=user, user_agent=client_description(user_agent), client_ip=client_ip)
         pair = _issue(user=user, family=family)
     metrics.tokens_issued.labels("login").inc()
     return pair
@@ -152,6 +159,9 @@ def token_refresh(*, raw: str) -> dict:
     if not family.is_active or not family.user.is_active:
         metrics.refresh_failures.labels("revoked").inc()
         raise InvalidRefreshToken
+    if now >= family.expires_at:
+        metrics.refresh_failures.labels("session_expired").inc()
+        raise InvalidRefreshToken
     TokenFamily.objects.filter(pk=family.pk).update(last_refreshed_at=now)
     pair = _issue(user=family.user, family=family)
     metrics.tokens_issued.labels("refresh").inc()
@@ -171,11 +181,26 @@ def logout(*, raw: str) -> None:
         family_revoke(family=record.family, reason=TokenFamily.Reason.LOGOUT)
 
 
+def client_description(user_agent: str) -> str:
+    """A User-Agent as the sessions list shows it: printable characters only, at most 200 of them."""
+    return "".join(character for character in user_agent if character.isprintable())[:200]
+
+
+def session_end(*, user: User, session_id: uuid.UUID) -> None:
+    """End one of the user's live sessions (DELETE /auth/sessions/{id}/); SessionNotFound if the user has no live
+    session of this id."""
+    family = TokenFamily.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).first()
+    if family is None:
+        raise SessionNotFound
+    family_revoke(family=family, reason=TokenFamily.Reason.ENDED)
+
+
 def family_revoke(*, family: TokenFamily, reason: str) -> None:
     """End one session: none of its refresh tokens works again, and its live access tokens are refused."""
-    TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
+    ended = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason
     )
+    metrics.sessions_ended.labels(reason).inc(ended)
     family_id = family.pk
     transaction.on_commit(lambda: revocation.revoke_session_tokens(session_id=family_id))
 
@@ -187,6 +212,7 @@ def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None 
     if keep_family_id is not None:
         ended = list(families.exclude(pk=keep_family_id).values_list("pk", flat=True))
         TokenFamily.objects.filter(pk__in=ended).update(revoked_at=timezone.now(), revoked_reason=reason)
+        metrics.sessions_ended.labels(reason).inc(len(ended))
 
         def refuse_their_access_tokens() -> None:
             for family_id in ended:
@@ -194,7 +220,7 @@ def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None 
 
         transaction.on_commit(refuse_their_access_tokens)
         return
-    families.update(revoked_at=timezone.now(), revoked_reason=reason)
+    metrics.sessions_ended.labels(reason).inc(families.update(revoked_at=timezone.now(), revoked_reason=reason))
     user_id = user.pk  # now: the row may be deleted before the commit (the admin's deletion)
     transaction.on_commit(lambda: revocation.revoke_access_tokens(user_id=user_id))
 

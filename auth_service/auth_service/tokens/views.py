@@ -1,10 +1,10 @@
-"""Token endpoints: log in, refresh, log out, the public key set and the discovery metadata."""
+"""Token endpoints: log in, refresh, log out, the sessions, the public key set and the discovery metadata."""
 
 import hashlib
 from collections.abc import Mapping
 from typing import cast
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from drf_yasg import openapi
@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from auth_service.accounts.models import User
 from auth_service.lib.throttling import AddressRateThrottle
 from auth_service.lib.views import read_only
-from auth_service.tokens import discovery, keys, services
-from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, TokenPairSerializer
+from auth_service.tokens import discovery, keys, selectors, services
+from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, SessionSerializer, TokenPairSerializer
 
 PAIR_EXAMPLE = {
     "application/json": {
@@ -109,6 +109,24 @@ class LogoutAllView(APIView):
     @swagger_auto_schema(request_body=None, responses={204: "Every login of the user is revoked"})
     def post(self, request: Request) -> Response:
         services.user_sessions_revoke(user=cast(User, request.user), reason="logout_all")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionListView(APIView):
+    @swagger_auto_schema(responses={200: SessionSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        sessions = selectors.live_sessions(user=cast(User, request.user))
+        context = {"current_session": cast(dict, request.auth)["sid"]}
+        return Response(SessionSerializer(sessions, many=True, context=context).data)
+
+
+class SessionDetailView(APIView):
+    @swagger_auto_schema(responses={204: "The session is ended, its access tokens too", 404: "No such session"})
+    def delete(self, request: Request, session_id) -> Response:
+        try:
+            services.session_end(user=cast(User, request.user), session_id=session_id)
+        except services.SessionNotFound as exc:
+            raise Http404 from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
