@@ -19,6 +19,8 @@ BASE_URL = os.environ.get("BLACKBOX_BASE_URL", "http://127.0.0.1:8080").rstrip("
 ISSUER = os.environ.get("BLACKBOX_ISSUER", "http://localhost:8080/auth")
 PASSWORD = "a long and unusual passphrase"
 NEW_PASSWORD = "another long passphrase"
+# The stack's REFRESH_REUSE_INTERVAL: the runners shorten it (harness.py); the services' default otherwise.
+REUSE_INTERVAL = float(os.environ.get("REFRESH_REUSE_INTERVAL", "10"))
 WRONG_PASSWORD = "not the password at all"
 # Every password the suite sends, so that the log check can look for each of them.
 PASSWORDS_USED = tuple(

@@ -52,8 +52,9 @@ PORTS = {
 }
 
 # The black-box suite registers and logs in dozens of accounts and sends hundreds of attack requests from one
-# address within seconds, so the per-address limits are raised for its stacks; their defaults are covered by the
-# services' tests and by test_gateway_config.py. A value in the environment wins.
+# address within seconds, so the per-address limits are raised for its stacks (and the refresh reuse interval
+# cut); their defaults are covered by the services' tests and by test_gateway_config.py. A value in the
+# environment wins.
 SUITE_LIMITS = {
     "LOGIN_RATE_PER_ADDRESS": "10000/min",
     "REGISTER_RATE_PER_ADDRESS": "10000/hour",
@@ -64,6 +65,8 @@ SUITE_LIMITS = {
     "GATEWAY_API_BURST": "1000",
     "GATEWAY_ADMIN_RATE": "100r/s",
     "GATEWAY_ADMIN_BURST": "100",
+    # Shortened, so that a test crosses it in seconds (tests/security/test_revocation.py).
+    "REFRESH_REUSE_INTERVAL": "2",
 }
 
 

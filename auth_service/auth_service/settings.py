@@ -56,6 +56,8 @@ REST_FRAMEWORK = {
         "password_reset": envstr("PASSWORD_RESET_RATE_PER_ADDRESS", "5/hour"),
     },
 }
+# Seconds after its first use that a refresh token still gets the same successor pair (two tabs, a retry).
+REFRESH_REUSE_INTERVAL = envint("REFRESH_REUSE_INTERVAL", 10, minimum=0)
 # Seconds after its login that a session ends, whatever its refreshes; REFRESH_TOKEN_LIFETIME is its idle limit.
 SESSION_MAX_LIFETIME = envint("SESSION_MAX_LIFETIME", 30 * 24 * 3600)
 # Days a login audit record (with the address as typed) is kept; the beat purges older ones daily.
@@ -78,8 +80,8 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 JWT_PRIVATE_KEY = envsecret("JWT_PRIVATE_KEY", required=False)
 JWT_PREVIOUS_PUBLIC_KEYS = envsecret("JWT_PREVIOUS_PUBLIC_KEYS", required=False)
 
-# What simplejwt's token classes make a token of (tokens/classes.py); signing and verifying are tokens/signing.py
-# and tokens/verification.py.
+# What simplejwt's token classes make the claims of a token of (tokens/services.py); signing and verifying are
+# tokens/signing.py and tokens/verification.py.
 SIMPLE_JWT: dict[str, Any] = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=envint("ACCESS_TOKEN_LIFETIME", 300)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=envint("REFRESH_TOKEN_LIFETIME", 86400)),

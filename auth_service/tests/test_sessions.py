@@ -44,12 +44,14 @@ def test_logout_with_a_forged_token_is_a_401(api, token):
 def test_logout_with_an_expired_token_is_a_204(api, alice, settings):
     from datetime import timedelta
 
-    from auth_service.tokens.classes import RefreshToken
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from auth_service.tokens.signing import sign
 
     token = RefreshToken()
     token.set_exp(lifetime=timedelta(seconds=-120))
     token["sub"] = str(alice.pk)
-    assert api.post("/auth/logout/", {"refresh": str(token)}).status_code == 204
+    assert api.post("/auth/logout/", {"refresh": sign(token.payload)}).status_code == 204
 
 
 def test_logout_all_revokes_every_login_and_live_access_tokens(
@@ -85,8 +87,9 @@ def test_ending_one_session_marks_its_access_tokens_revoked_for_the_resource_ser
 
 
 def test_a_replayed_refresh_token_ends_its_sessions_access_tokens_too(
-    api, alice, redis_db, django_capture_on_commit_callbacks
+    api, alice, redis_db, settings, django_capture_on_commit_callbacks
 ):
+    settings.REFRESH_REUSE_INTERVAL = 0
     pair = login(api, alice.email)
     assert refresh(api, pair["refresh"]).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,25 +131,53 @@ def test_revocation_survives_an_unreachable_redis(settings, alice, caplog):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_of_two_concurrent_refreshes_with_one_token_exactly_one_succeeds(alice):
+def test_concurrent_refreshes_with_one_token_all_get_the_same_pair_and_the_session_lives_on(alice):
+    """Two tabs, a client's retry: each request, on its own connection as on another worker, gets the one
+    successor pair, and the session keeps a single chain."""
     pair = login(APIClient(), alice.email)
-    barrier = threading.Barrier(2)
-    statuses = []
+    barrier = threading.Barrier(4)
+    answers = []
 
     def attempt():
         try:
             barrier.wait()
-            statuses.append(refresh(APIClient(), pair["refresh"]).status_code)
+            response = refresh(APIClient(), pair["refresh"])
+            answers.append((response.status_code, response.json()))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(statuses) == [200, 401]
-    # The loser presented a retired token: the family is revoked, as for any reuse.
+    assert [status for status, _ in answers] == [200] * 4
+    assert len({(body["access"], body["refresh"]) for _, body in answers}) == 1
+    family = TokenFamily.objects.get(pk=sid_of(pair["refresh"]))
+    assert family.is_active
+    assert refresh(APIClient(), answers[0][1]["refresh"]).status_code == 200
+
+
+def test_a_second_use_within_the_interval_gets_the_same_pair_but_an_ended_session_stays_ended(api, alice):
+    pair = login(api, alice.email)
+    first, second = refresh(api, pair["refresh"]).json(), refresh(api, pair["refresh"]).json()
+    assert first == second
+    assert api.post("/auth/logout/", {"refresh": first["refresh"]}).status_code == 204
+    assert refresh(api, pair["refresh"]).status_code == 401
+
+
+def test_a_second_use_after_the_interval_is_a_replay_that_ends_the_session(api, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from auth_service.tokens.models import IssuedRefreshToken
+
+    pair = login(api, alice.email)
+    successor = refresh(api, pair["refresh"]).json()
+    IssuedRefreshToken.objects.filter(used_at__isnull=False).update(used_at=timezone.now() - timedelta(seconds=11))
+    assert refresh(api, pair["refresh"]).status_code == 401
+    assert refresh(api, successor["refresh"]).status_code == 401
     assert TokenFamily.objects.get(pk=sid_of(pair["refresh"])).revoked_reason == "reuse"
 
 

@@ -6,7 +6,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import NEW_PASSWORD, PASSWORD, Gateway, wait_for
+from conftest import NEW_PASSWORD, PASSWORD, REUSE_INTERVAL, Gateway, wait_for
 
 
 def refresh(token: str):
@@ -21,24 +21,34 @@ def test_logout_revokes_that_login_only(alice):
     assert refresh(laptop["refresh"]).status_code == 200
 
 
-def test_a_reused_refresh_token_revokes_the_family(alice):
+def test_a_refresh_token_used_again_after_the_reuse_interval_ends_the_session_and_its_access_tokens(alice):
     first = alice.login()
     second = refresh(first["refresh"]).json()
+    time.sleep(REUSE_INTERVAL + 0.5)  # the condition is the interval having passed
     assert refresh(first["refresh"]).status_code == 401
     assert refresh(second["refresh"]).status_code == 401
+    assert wait_for(lambda: Gateway(second["access"]).get("/api/projects/").status_code == 401, timeout=5)
 
 
-def test_of_concurrent_refreshes_with_one_token_exactly_one_succeeds(alice):
+def test_a_refresh_token_used_again_within_the_reuse_interval_gets_the_same_pair(alice):
+    first = alice.login()
+    assert refresh(first["refresh"]).json() == refresh(first["refresh"]).json()
+
+
+def test_concurrent_refreshes_with_one_token_all_get_the_same_pair(alice):
     refresh_token = alice.login()["refresh"]
     barrier = threading.Barrier(4)
 
     def attempt(_):
         barrier.wait()
-        return refresh(refresh_token).status_code
+        response = refresh(refresh_token)
+        return response.status_code, response.json()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        statuses = sorted(pool.map(attempt, range(4)))
-    assert statuses == [200, 401, 401, 401]
+        answers = list(pool.map(attempt, range(4)))
+    assert [status for status, _ in answers] == [200] * 4
+    assert len({body["refresh"] for _, body in answers}) == 1
+    assert refresh(answers[0][1]["refresh"]).status_code == 200
 
 
 def test_logout_all_reaches_the_resource_service_within_5_seconds(alice):

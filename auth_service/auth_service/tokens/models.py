@@ -56,6 +56,9 @@ class IssuedRefreshToken(models.Model):
     family = models.ForeignKey(TokenFamily, on_delete=models.CASCADE, related_name="refresh_tokens")
     expires_at = models.DateTimeField(db_index=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # The claims of the pair its first use issued, so that a second use within REFRESH_REUSE_INTERVAL gets the same
+    # pair: the same claims signed again give the same tokens. Claims only; a token is never stored.
+    successor = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.jti

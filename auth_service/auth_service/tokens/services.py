@@ -11,13 +11,14 @@ from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from auth_service.accounts.models import User
 from auth_service.lib import metrics
 from auth_service.lib.exceptions import CredentialsRefused
 from auth_service.tokens import lockout, revocation
-from auth_service.tokens.classes import AccessToken, RefreshToken
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
+from auth_service.tokens.signing import sign
 from auth_service.tokens.verification import verified_claims
 
 logger = logging.getLogger(__name__)
@@ -51,26 +52,32 @@ def _issued_at(user_id: uuid.UUID) -> datetime:
     return now
 
 
-def _issue(*, user: User, family: TokenFamily) -> dict:
+def _issue(*, user: User, family: TokenFamily) -> dict[str, dict]:
+    """The claims of a new pair of the session, its refresh token recorded."""
     issued_at = _issued_at(user.pk)
     # No token outlives its session's absolute limit.
     session_end = int((family.created_at + timedelta(seconds=settings.SESSION_MAX_LIFETIME)).timestamp())
-    pair = {}
+    claims = {}
     for name, token in (("refresh", RefreshToken()), ("access", AccessToken())):
         token.set_iat(at_time=issued_at)
         token.set_exp(from_time=issued_at)
         token["exp"] = min(token["exp"], session_end)
         token["sub"] = str(user.pk)
         token["sid"] = str(family.pk)
-        pair[name] = token
+        claims[name] = dict(token.payload)
     IssuedRefreshToken.objects.create(
-        jti=pair["refresh"]["jti"],
+        jti=claims["refresh"]["jti"],
         family=family,
-        expires_at=datetime.fromtimestamp(pair["refresh"]["exp"], tz=UTC),
+        expires_at=datetime.fromtimestamp(claims["refresh"]["exp"], tz=UTC),
     )
+    return claims
+
+
+def _pair(claims: dict[str, dict]) -> dict:
+    """The answer of a login or a refresh: the pair of these claims, signed."""
     return {
-        "access": str(pair["access"]),
-        "refresh": str(pair["refresh"]),
+        "access": sign(claims["access"]),
+        "refresh": sign(claims["refresh"]),
         "token_type": "Bearer",
         "expires_in": int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
     }
@@ -116,9 +123,9 @@ def login(
     )
     with transaction.atomic():
         family = TokenFamily.objects.create(user=user, user_agent=client_description(user_agent), client_ip=client_ip)
-        pair = _issue(user=user, family=family)
+        claims = _issue(user=user, family=family)
     metrics.tokens_issued.labels("login").inc()
-    return pair
+    return _pair(claims)
 
 
 def login_throttled(*, email: str, client_ip: str | None, user_agent: str) -> None:
@@ -135,37 +142,58 @@ def _decode_refresh(raw: str) -> dict:
 
 
 def token_refresh(*, raw: str) -> dict:
-    """Retire the refresh token and issue a new pair in its family.
+    """Retire the refresh token and issue the next pair of its session.
 
-    The retirement is one conditional UPDATE, so of concurrent refreshes with the same token exactly one
-    succeeds. A token that was retired already is a stolen copy or a replay: its whole family is revoked
-    (RFC 9700, section 4.14.2), the legitimate holder's current token included. The family is read before
-    the retirement, so the one that succeeds answers as the first of two refreshes in a row would, even when
-    another one's replay revokes the family a moment later.
+    The retirement is one conditional UPDATE in the transaction that issues the pair and records its claims, so
+    concurrent refreshes with one token, on any worker, queue on that row: the first issues the pair, and each
+    other one, within REFRESH_REUSE_INTERVAL of that first use, gets the same pair while the session lives (two
+    tabs, a client's retry). Later, a retired token is a stolen copy or a replay: its session ends (RFC 9700,
+    section 4.14.2), its live access tokens and the legitimate holder's current tokens included.
     """
     token = _decode_refresh(raw)
     now = timezone.now()
-    record = IssuedRefreshToken.objects.select_related("family__user").filter(jti=token["jti"]).first()
-    if record is None:
-        metrics.refresh_failures.labels("unknown").inc()
-        raise InvalidRefreshToken
-    family = record.family
-    claimed = IssuedRefreshToken.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=now)
-    if not claimed:
-        family_revoke(family=family, reason=TokenFamily.Reason.REUSE)
-        metrics.refresh_failures.labels("reused").inc()
-        logger.warning("refresh token reused; its family is revoked", extra={"family_id": str(family.pk)})
-        raise InvalidRefreshToken
+    with transaction.atomic():
+        record = IssuedRefreshToken.objects.select_related("family__user").filter(jti=token["jti"]).first()
+        if record is None:
+            metrics.refresh_failures.labels("unknown").inc()
+            raise InvalidRefreshToken
+        family = record.family
+        claimed = IssuedRefreshToken.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=now)
+        if claimed:
+            _check_session(family=family, now=now)
+            TokenFamily.objects.filter(pk=family.pk).update(last_refreshed_at=now)
+            successor = _issue(user=family.user, family=family)
+            IssuedRefreshToken.objects.filter(pk=record.pk).update(successor=successor)
+    if claimed:
+        metrics.tokens_issued.labels("refresh").inc()
+        return _pair(successor)
+    return _reused(record=record, now=now)
+
+
+def _check_session(*, family: TokenFamily, now: datetime) -> None:
+    """InvalidRefreshToken unless the session and its user are live."""
     if not family.is_active or not family.user.is_active:
         metrics.refresh_failures.labels("revoked").inc()
         raise InvalidRefreshToken
     if now >= family.expires_at:
         metrics.refresh_failures.labels("session_expired").inc()
         raise InvalidRefreshToken
-    TokenFamily.objects.filter(pk=family.pk).update(last_refreshed_at=now)
-    pair = _issue(user=family.user, family=family)
-    metrics.tokens_issued.labels("refresh").inc()
-    return pair
+
+
+def _reused(*, record: IssuedRefreshToken, now: datetime) -> dict:
+    """A refresh token used before: the same pair as its first use within the reuse interval, else the end of its
+    session."""
+    record.refresh_from_db()
+    family = TokenFamily.objects.select_related("user").get(pk=record.family_id)
+    used_at = record.used_at or now
+    if record.successor is not None and now - used_at <= timedelta(seconds=settings.REFRESH_REUSE_INTERVAL):
+        _check_session(family=family, now=now)
+        metrics.tokens_issued.labels("refresh_reuse").inc()
+        return _pair(record.successor)
+    family_revoke(family=family, reason=TokenFamily.Reason.REUSE)
+    metrics.refresh_failures.labels("reused").inc()
+    logger.warning("refresh token reused; its session is ended", extra={"family_id": str(family.pk)})
+    raise InvalidRefreshToken
 
 
 def logout(*, raw: str) -> None:
