@@ -52,6 +52,15 @@ def test_tokens_carry_the_contract_header_and_claims(api, alice):
     assert refresh["exp"] - refresh["iat"] == 86400
 
 
+def test_a_sessions_tokens_carry_its_login_time_and_method_across_refreshes(api, alice):
+    body = login(api, alice.email)
+    family = TokenFamily.objects.get(pk=claims_of(body["access"])["sid"])
+    refreshed = api.post("/auth/token/refresh/", {"refresh": body["refresh"]}, format="json").json()
+    for token in (body["access"], body["refresh"], refreshed["access"], refreshed["refresh"]):
+        assert claims_of(token)["auth_time"] == int(family.created_at.timestamp())
+        assert claims_of(token)["amr"] == ["pwd"]
+
+
 def test_the_kid_is_the_rfc7638_thumbprint():
     # RFC 7638 section 3.1 example key and its thumbprint.
     n = (

@@ -7,6 +7,10 @@ from django.conf import settings
 from django.db import models
 
 
+def password_only() -> list[str]:
+    return ["pwd"]
+
+
 class TokenFamily(models.Model):
     """One login, a session (its id is the tokens' `sid`): every refresh token that descends from it by rotation
     belongs to it."""
@@ -29,6 +33,9 @@ class TokenFamily(models.Model):
     # Where the login came from, as the sessions list shows it (services.client_description).
     user_agent = models.CharField(max_length=200, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # How the login that started it was made (RFC 8176 method references), the tokens' `amr`; their `auth_time`
+    # is created_at. A session that began before either was recorded gets its login time and a password.
+    amr = models.JSONField(default=password_only)
 
     class Meta:
         ordering = ["-created_at"]

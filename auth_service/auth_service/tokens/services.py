@@ -64,6 +64,8 @@ def _issue(*, user: User, family: TokenFamily) -> dict[str, dict]:
         token["exp"] = min(token["exp"], session_end)
         token["sub"] = str(user.pk)
         token["sid"] = str(family.pk)
+        token["auth_time"] = int(family.created_at.timestamp())
+        token["amr"] = family.amr
         claims[name] = dict(token.payload)
     IssuedRefreshToken.objects.create(
         jti=claims["refresh"]["jti"],

@@ -47,13 +47,15 @@ def check_header(header: dict) -> None:
 
 
 def check_claims(claims: dict) -> None:
-    """Times as NumericDates in range, and the string claims as non-empty printable strings."""
-    for name in ("exp", "iat", "nbf"):
+    """Times as NumericDates in range, the string claims as non-empty printable strings, `amr` as a list of them."""
+    for name in ("exp", "iat", "nbf", "auth_time"):
         if name in claims and not _is_numeric_date(claims[name]):
             raise InvalidClaims(name)
     for name in ("iss", "sub", "jti", "token_type", "sid"):
         if name in claims and not _is_string(claims[name]):
             raise InvalidClaims(name)
+    if "amr" in claims and not (isinstance(claims["amr"], list) and all(map(_is_string, claims["amr"]))):
+        raise InvalidClaims("amr")
     audience = claims.get("aud")
     if not (_is_string(audience) or (isinstance(audience, list) and audience and all(map(_is_string, audience)))):
         raise InvalidClaims("aud")
