@@ -120,6 +120,7 @@ def test_no_token_outlives_the_sessions_absolute_limit_and_a_refresh_after_it_is
     session_end = family.created_at.timestamp() + 2
     for name in ("access", "refresh"):
         assert jwt.decode(pair[name], options={"verify_signature": False})["exp"] <= session_end
+    assert pair["expires_in"] <= 2
     # A session that started long ago: its refresh token, though unexpired, renews nothing.
     settings.SESSION_MAX_LIFETIME = 3600
     fresh = login(api, alice.email)

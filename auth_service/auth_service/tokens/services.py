@@ -81,7 +81,7 @@ def _pair(claims: dict[str, dict]) -> dict:
         "access": sign(claims["access"]),
         "refresh": sign(claims["refresh"]),
         "token_type": "Bearer",
-        "expires_in": int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
+        "expires_in": claims["access"]["exp"] - claims["access"]["iat"],
     }
 
 
