@@ -104,6 +104,18 @@ def test_a_password_reset_mail_lets_the_owner_choose_a_new_password():
     assert login.status_code == 200
 
 
+def test_a_session_ended_from_the_list_is_refused_at_the_resource_service_through_redis(dana):
+    """The session rows through the pooler as the application user, the mark through the services' Redis users."""
+    phone, laptop = dana.login(), dana.login()
+    laptop_api, phone_api = Gateway(laptop["access"]), Gateway(phone["access"])
+    sessions = laptop_api.get("/auth/sessions/").json()
+    assert [session["current"] for session in sessions][:2] == [True, False]
+    assert phone_api.get("/api/projects/").status_code == 200
+    assert laptop_api.request("DELETE", f"/auth/sessions/{sessions[1]['id']}/").status_code == 204
+    assert wait_for(lambda: phone_api.get("/api/projects/").status_code == 401, timeout=5)
+    assert laptop_api.get("/api/projects/").status_code == 200
+
+
 def test_tasks_exported_to_s3_are_downloaded_and_gone_with_the_account(dana):
     api = dana.api()
     project = api.post("/api/projects/", json={"name": "Harbour"}).json()
