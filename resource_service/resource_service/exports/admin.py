@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from resource_service.exports import services
 from resource_service.exports.models import Export
 
 
@@ -14,10 +13,3 @@ class ExportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-    # Deleting here deletes the files too, as the API's deletions do.
-    def delete_model(self, request, obj: Export) -> None:
-        services.exports_delete(exports=Export.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset) -> None:
-        services.exports_delete(exports=queryset)

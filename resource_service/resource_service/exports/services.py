@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from resource_service.celery import app as celery_app
@@ -112,11 +111,6 @@ def export_run(*, export_id: uuid.UUID | str) -> None:
         default_storage.delete(export.file.name)
         return
     logger.info("export done", extra={"export_id": str(export.pk), "bytes": len(content)})
-
-
-def exports_delete(*, exports: QuerySet[Export]) -> None:
-    """Delete these exports; their files go with them (signals.py)."""
-    exports.delete()
 
 
 def export_cleanup() -> int:

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from resource_service.projects import services
 from resource_service.projects.models import Project, Task
 
 
@@ -18,14 +17,6 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "=owner_id"]
     readonly_fields = ["id", "created_at", "updated_at"]
     inlines = [TaskInline]
-
-    # Deleting here goes through the same service as the API: the exports' files go too.
-    def delete_model(self, request, obj: Project) -> None:
-        services.project_delete(project=obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for project in queryset:
-            services.project_delete(project=project)
 
 
 @admin.register(Task)
