@@ -49,11 +49,15 @@ class TokenFamily(models.Model):
         return self.revoked_at is None
 
     @property
+    def ends_at(self) -> datetime:
+        """Its absolute limit, SESSION_MAX_LIFETIME after its login: no token of it outlives this."""
+        return self.created_at + timedelta(seconds=settings.SESSION_MAX_LIFETIME)
+
+    @property
     def expires_at(self) -> datetime:
-        """The earlier of its idle limit (REFRESH_TOKEN_LIFETIME after its last refresh) and its absolute limit
-        (SESSION_MAX_LIFETIME after its login)."""
+        """The earlier of its idle limit (REFRESH_TOKEN_LIFETIME after its last refresh) and its absolute limit."""
         idle = (self.last_refreshed_at or self.created_at) + settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
-        return min(idle, self.created_at + timedelta(seconds=settings.SESSION_MAX_LIFETIME))
+        return min(idle, self.ends_at)
 
 
 class IssuedRefreshToken(models.Model):

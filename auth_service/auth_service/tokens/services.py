@@ -55,8 +55,7 @@ def _issued_at(user_id: uuid.UUID) -> datetime:
 def _issue(*, user: User, family: TokenFamily) -> dict[str, dict]:
     """The claims of a new pair of the session, its refresh token recorded."""
     issued_at = _issued_at(user.pk)
-    # No token outlives its session's absolute limit.
-    session_end = int((family.created_at + timedelta(seconds=settings.SESSION_MAX_LIFETIME)).timestamp())
+    session_end = int(family.ends_at.timestamp())
     claims = {}
     for name, token in (("refresh", RefreshToken()), ("access", AccessToken())):
         token.set_iat(at_time=issued_at)
@@ -232,7 +231,7 @@ def family_revoke(*, family: TokenFamily, reason: str) -> None:
     )
     metrics.sessions_ended.labels(reason).inc(ended)
     family_id = family.pk
-    transaction.on_commit(lambda: revocation.revoke_session_tokens(session_id=family_id))
+    transaction.on_commit(lambda: revocation.revoke_session_tokens(session_ids=[family_id]))
 
 
 def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None = None) -> None:
@@ -243,12 +242,7 @@ def user_sessions_revoke(*, user: User, reason: str, keep_family_id: str | None 
         ended = list(families.exclude(pk=keep_family_id).values_list("pk", flat=True))
         TokenFamily.objects.filter(pk__in=ended).update(revoked_at=timezone.now(), revoked_reason=reason)
         metrics.sessions_ended.labels(reason).inc(len(ended))
-
-        def refuse_their_access_tokens() -> None:
-            for family_id in ended:
-                revocation.revoke_session_tokens(session_id=family_id)
-
-        transaction.on_commit(refuse_their_access_tokens)
+        transaction.on_commit(lambda: revocation.revoke_session_tokens(session_ids=ended))
         return
     metrics.sessions_ended.labels(reason).inc(families.update(revoked_at=timezone.now(), revoked_reason=reason))
     user_id = user.pk  # now: the row may be deleted before the commit (the admin's deletion)
