@@ -70,10 +70,17 @@ def alice_api(alice_tokens):
     return client
 
 
-# What the tests both services keep alike (test_errors.py, test_http_metrics.py) need of this service: its URL
-# prefix, a client, a request whose answer comes from a call to the database (DATABASE_CALL), and a few requests of
-# its own endpoints.
+# What the tests both services keep alike (test_errors.py, test_http_metrics.py, test_plain_views.py) need of this
+# service: its URL prefix, its views outside DRF, a client, a request whose answer comes from a call to the database
+# (DATABASE_CALL), and a few requests of its own endpoints.
 PREFIX = "/auth"
+PLAIN_VIEW_PATHS = [
+    "/auth/healthz",
+    "/auth/readyz",
+    "/auth/.well-known/jwks.json",
+    "/auth/.well-known/openid-configuration",
+    "/auth/.well-known/oauth-authorization-server",
+]
 DATABASE_CALL = (accounts, "user_register")
 
 

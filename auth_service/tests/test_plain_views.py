@@ -4,15 +4,9 @@ never Django's HTML CSRF page."""
 import pytest
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+from tests.conftest import PLAIN_VIEW_PATHS
 
-PATHS = [
-    "/auth/healthz",
-    "/auth/readyz",
-    "/auth/.well-known/jwks.json",
-    "/auth/.well-known/openid-configuration",
-    "/auth/.well-known/oauth-authorization-server",
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -21,7 +15,7 @@ def browser():
     return Client(enforce_csrf_checks=True)
 
 
-@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("path", PLAIN_VIEW_PATHS)
 def test_head_answers_as_get_does(browser, path):
     get, head = browser.get(path), browser.head(path)
     assert head.status_code == get.status_code == 200
@@ -29,7 +23,7 @@ def test_head_answers_as_get_does(browser, path):
     assert head.get("ETag") == get.get("ETag")
 
 
-@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("path", PLAIN_VIEW_PATHS)
 def test_options_names_the_methods(browser, path):
     response = browser.options(path)
     assert response.status_code == 200
@@ -37,7 +31,7 @@ def test_options_names_the_methods(browser, path):
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("path", PLAIN_VIEW_PATHS)
 def test_other_methods_are_a_json_405_with_allow(browser, path, method):
     response = getattr(browser, method)(path, data="{}", content_type="application/json")
     assert response.status_code == 405

@@ -103,10 +103,11 @@ def redis_db():
     client.close()
 
 
-# What the tests both services keep alike (test_errors.py, test_http_metrics.py) need of this service: its URL
-# prefix, a client, a request whose answer comes from a call to the database (DATABASE_CALL), and a few requests of
-# its own endpoints.
+# What the tests both services keep alike (test_errors.py, test_http_metrics.py, test_plain_views.py) need of this
+# service: its URL prefix, its views outside DRF, a client, a request whose answer comes from a call to the database
+# (DATABASE_CALL), and a few requests of its own endpoints.
 PREFIX = "/api"
+PLAIN_VIEW_PATHS = ["/api/healthz", "/api/readyz"]
 DATABASE_CALL = (selectors, "project_list")
 
 
