@@ -69,6 +69,13 @@ def exported(project: Project):
     return export
 
 
+def delete_in_admin(staff_client, changelist: str, pk, how: str):
+    """Delete one object from its page, or from the changelist's "delete selected" action."""
+    if how == "one":
+        return staff_client.post(f"{changelist}{pk}/delete/", {"post": "yes"})
+    return staff_client.post(changelist, {"action": "delete_selected", "_selected_action": [str(pk)], "post": "yes"})
+
+
 @pytest.mark.parametrize("how", ["one", "selected"])
 def test_deleting_projects_in_the_admin_deletes_their_export_files(
     staff_client, media, how, django_capture_on_commit_callbacks
@@ -77,13 +84,7 @@ def test_deleting_projects_in_the_admin_deletes_their_export_files(
     export = exported(project)
     assert (media / export.file.name).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        if how == "one":
-            response = staff_client.post(f"/api/admin/projects/project/{project.pk}/delete/", {"post": "yes"})
-        else:
-            response = staff_client.post(
-                "/api/admin/projects/project/",
-                {"action": "delete_selected", "_selected_action": [str(project.pk)], "post": "yes"},
-            )
+        response = delete_in_admin(staff_client, "/api/admin/projects/project/", project.pk, how)
     assert response.status_code == 302
     assert not Project.objects.exists()
     assert not (media / export.file.name).exists()
@@ -97,13 +98,7 @@ def test_deleting_exports_in_the_admin_deletes_their_files(
 
     export = exported(Project.objects.create(owner_id=ALICE, name="Garden"))
     with django_capture_on_commit_callbacks(execute=True):
-        if how == "one":
-            response = staff_client.post(f"/api/admin/exports/export/{export.pk}/delete/", {"post": "yes"})
-        else:
-            response = staff_client.post(
-                "/api/admin/exports/export/",
-                {"action": "delete_selected", "_selected_action": [str(export.pk)], "post": "yes"},
-            )
+        response = delete_in_admin(staff_client, "/api/admin/exports/export/", export.pk, how)
     assert response.status_code == 302
     assert not Export.objects.exists()
     assert not (media / export.file.name).exists()
