@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
+from auth_service.accounts import addresses
 from auth_service.accounts.models import User
 from auth_service.tokens import lockout
 from auth_service.tokens.models import LoginEvent
@@ -89,17 +90,21 @@ def test_the_right_password_works_again_once_the_window_has_passed(api, alice, s
 
 
 def test_an_address_the_login_finds_the_account_by_counts_for_that_account(api, settings):
-    """PostgreSQL's upper() turns the long s into S: the lookup finds the account, so the lockout counts it."""
+    """The dotted capital I and an i with a combining dot above are one letter to UTS #46: one account, one count."""
     settings.LOGIN_MAX_FAILURES = 2
-    User.objects.create_user("sam@example.com", PASSWORD)
+    User.objects.create_user("sam@\u0130stanbul.example", PASSWORD)
     for _ in range(2):
-        assert attempt(api, "\u017fam@example.com").status_code == 401
-    assert attempt(api, "sam@example.com", PASSWORD).status_code == 429
+        assert attempt(api, "sam@i\u0307stanbul.example").status_code == 401
+    assert attempt(api, "sam@\u0130stanbul.example", PASSWORD).status_code == 429
 
 
-# Letters whose case PostgreSQL and Python fold in ways of their own (long s, Kelvin sign, dotless and dotted i,
-# sharp s, the ohm sign), beside plain ones.
-TRICKY_LETTERS = "sSkKiIa\u017f\u212a\u0131\u0130\u00df\u1e9e\u2126\u03c9"
+# Letters that case mapping, UTS #46 and compatibility forms treat in ways of their own (long s, Kelvin sign,
+# dotless and dotted i, sharp s, the ohm sign), beside plain ones.
+TRICKY_LETTERS = "sSkKiIa\u017f\u212a\u0131\u0130\u00df\u1e9e\u2126\u03c9\u0307"
+
+
+def domain(letters: str) -> str:
+    return f"sam@{letters}.example"
 
 
 @given(
@@ -107,10 +112,16 @@ TRICKY_LETTERS = "sSkKiIa\u017f\u212a\u0131\u0130\u00df\u1e9e\u2126\u03c9"
     typed=st.text(alphabet=TRICKY_LETTERS, min_size=1, max_size=8),
 )
 def test_every_address_that_logs_in_to_an_account_shares_its_lockout(account, typed):
-    user = User.objects.create_user(f"{account}@example.com", PASSWORD)
     try:
-        if User.objects.filter(email__iexact=f"{typed}@example.com").exists():
-            assert lockout.account_key(f"{typed}@example.com") == lockout.account_key(user.email)
+        user = User.objects.create_user(domain(account), PASSWORD)
+    except addresses.InvalidAddress:
+        return
+    try:
+        User.objects.get_by_natural_key(domain(typed))
+    except User.DoesNotExist:
+        pass  # not an address of the account: nothing to share
+    else:
+        assert lockout.account_key(domain(typed)) == lockout.account_key(user.email)
     finally:
         user.delete()
 

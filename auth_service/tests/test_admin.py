@@ -122,3 +122,20 @@ def test_ending_a_session_in_the_admin_ends_it_as_its_user_would(
     assert api.post("/auth/token/refresh/", {"refresh": laptop["refresh"]}).status_code == 200
     assert redis_db.get(f"revoked-session:{sid}") == b"1"
     assert REGISTRY.get_sample_value("auth_sessions_ended_total", {"reason": "ended"}) == before + 1
+
+
+def test_the_admin_stores_an_address_in_its_one_form(staff_client):
+    response = staff_client.post(
+        "/auth/admin/accounts/user/add/", {"email": "Ann@Bücher.de", "usable_password": "false"}, follow=True
+    )
+    assert response.status_code == 200
+    assert User.objects.filter(email="ann@xn--bcher-kva.de").exists()
+
+
+def test_the_admin_refuses_an_address_with_no_stored_form(staff_client):
+    response = staff_client.post(
+        "/auth/admin/accounts/user/add/", {"email": "ann@b\u200bar.de", "usable_password": "false"}
+    )
+    assert response.status_code == 200
+    assert "Enter an address without invisible characters." in response.content.decode()
+    assert not User.objects.filter(email__startswith="ann@").exists()

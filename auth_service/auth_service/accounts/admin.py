@@ -1,12 +1,23 @@
 from django.contrib import admin, messages
 from django.contrib.auth import forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 
-from auth_service.accounts import services
+from auth_service.accounts import addresses, services
 from auth_service.accounts.models import User
 
 
-class UserCreationForm(forms.AdminUserCreationForm):
+class AddressMixin:
+    """The address in its one form, as the API stores it, before the form checks that no other account has it."""
+
+    def clean_email(self):
+        try:
+            return addresses.normalize(self.cleaned_data["email"])
+        except addresses.InvalidAddress as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class UserCreationForm(AddressMixin, forms.AdminUserCreationForm):
     class Meta:
         model = User
         fields = ["email"]
@@ -22,7 +33,7 @@ class PasswordSetForm(forms.AdminPasswordChangeForm):
         return user
 
 
-class UserChangeForm(forms.UserChangeForm):
+class UserChangeForm(AddressMixin, forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

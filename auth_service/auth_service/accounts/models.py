@@ -6,11 +6,13 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from auth_service.accounts import addresses
+
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
-        """Create a user with a normalised email and a hashed password."""
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        """Create a user with the address in its one form (accounts/addresses.py) and a hashed password."""
+        user = self.model(email=addresses.normalize(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -22,8 +24,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, email: str | None) -> "User":
-        """Find a user by email, whatever its case."""
-        return self.get(email__iexact=email)
+        """Find a user by email, in whatever spelling of the address."""
+        try:
+            return self.get(email=addresses.normalize(email or ""))
+        except addresses.InvalidAddress:
+            raise self.model.DoesNotExist from None
 
 
 class User(AbstractBaseUser, PermissionsMixin):

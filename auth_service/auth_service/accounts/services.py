@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from auth_service.accounts import tasks
+from auth_service.accounts import addresses, tasks
 from auth_service.accounts.models import User
 from auth_service.celery import app as celery_app
 from auth_service.lib.exceptions import InvalidInput
@@ -30,6 +30,19 @@ class EmailTaken(InvalidInput):
 
     field = "email"
     message = "An account with this email already exists."
+
+
+class InvalidEmail(InvalidInput):
+    """An address that cannot be stored (accounts/addresses.py); the message says why."""
+
+    field = "email"
+
+
+def _address(email: str) -> str:
+    try:
+        return addresses.normalize(email)
+    except addresses.InvalidAddress as exc:
+        raise InvalidEmail(str(exc)) from exc
 
 
 class WrongPassword(InvalidInput):
@@ -61,10 +74,10 @@ def _password_validate(*, password: str, user: User, field: str = "new_password"
 
 
 def user_register(*, email: str, password: str, display_name: str = "") -> User:
-    """Create an active account and send it a welcome email; the email is compared case-insensitively."""
-    email = User.objects.normalize_email(email).lower()
+    """Create an active account and send it a welcome email; the address is stored in its one form."""
+    email = _address(email)
     _password_validate(password=password, user=User(email=email, display_name=display_name), field="password")
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email=email).exists():
         raise EmailTaken
     try:
         with transaction.atomic():
@@ -73,7 +86,7 @@ def user_register(*, email: str, password: str, display_name: str = "") -> User:
             transaction.on_commit(lambda: tasks.send_welcome_email.delay(user_id))
     except IntegrityError:
         # A concurrent registration of the same address committed first (the unique index saw both).
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.filter(email=email).exists():
             raise EmailTaken from None
         raise
     return user
@@ -115,7 +128,7 @@ def user_password_save(*, user: User) -> None:
 
 def password_reset_request(*, email: str) -> None:
     """Email a reset link if an active account has this address; say nothing either way."""
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    user = User.objects.filter(email=_address(email), is_active=True).first()
     if user is not None:
         user_id = str(user.pk)
         transaction.on_commit(lambda: tasks.send_password_reset_email.delay(user_id))

@@ -1,8 +1,9 @@
 """Failed-password limits per account, kept in Redis so they hold across processes and replicas.
 
-An account is keyed by a hash of its address the way the login looks it up: PostgreSQL's upper(), which the
-case-insensitive lookup compares with (so the long s, U+017F, counts as the `S` it finds the account by).
-Whether or not such an account exists, so a locked unknown address looks exactly like a locked real one.
+An account is keyed by a hash of its address in the form the login looks it up by (accounts/addresses.py), so
+that every spelling of one address counts against one account; an address that has no such form is keyed as
+given (no account has it). Whether or not such an account exists, so a locked unknown address looks exactly like
+a locked real one.
 
 Each check of an account's password (a login, and the password a change or a deletion re-confirms) is counted
 before it is made, in one atomic step with the check of the limit, and a success forgets the count: of a burst of
@@ -12,8 +13,8 @@ parallel tries, no more than the limit are checked. The window starts at the fir
 import hashlib
 
 from django.conf import settings
-from django.db import connection
 
+from auth_service.accounts import addresses
 from auth_service.lib import limits
 from auth_service.lib.exceptions import TooManyAttempts
 
@@ -28,10 +29,11 @@ class AccountLocked(TooManyAttempts):
 
 def account_key(email: str) -> str:
     """The Redis key of the account this address logs in to."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT upper(%s)", [email])
-        (canonical,) = cursor.fetchone()
-    return KEY.format(hashlib.sha256(canonical.encode()).hexdigest())
+    try:
+        canonical = addresses.normalize(email)
+    except addresses.InvalidAddress:
+        canonical = email
+    return KEY.format(hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest())
 
 
 def attempt(*, email: str) -> str:
