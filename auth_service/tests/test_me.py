@@ -132,3 +132,13 @@ def test_a_token_of_the_services_key_with_an_odd_subject_or_login_id_is_a_401(ap
     assert response.status_code == 401
     alice.refresh_from_db()
     assert alice.display_name == "Alice"
+
+
+@pytest.mark.parametrize("display_name", ["123", "1e999", "false"])
+def test_a_display_name_that_is_not_a_json_string_is_a_400_naming_it(alice_api, alice, display_name):
+    body = f'{{"display_name": {display_name}}}'
+    response = alice_api.generic("PATCH", "/auth/me/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"display_name": ["Not a valid string."]}
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"

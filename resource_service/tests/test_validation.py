@@ -1,6 +1,8 @@
 """Bad input is a clear 4xx, never a 5xx."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,48 @@ def test_project_search_and_ordering(alice_api, alice_project):
     assert names == ["Attic", "Garden"]
     names = [p["name"] for p in alice_api.get("/api/projects/?ordering=-name").json()["results"]]
     assert names == ["Garden", "Attic"]
+
+
+@pytest.mark.parametrize("name", ["123", "1e999", "true", "[]", '{"a": 1}'])
+def test_a_name_that_is_not_a_json_string_is_a_400_naming_it(alice_api, name):
+    response = alice_api.generic("POST", "/api/projects/", f'{{"name": {name}}}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Not a valid string."]}
+
+
+def test_a_task_title_that_is_a_number_is_a_400_naming_it(alice_api, alice_project):
+    response = alice_api.post(f"/api/projects/{alice_project.pk}/tasks/", {"title": 7}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"title": ["Not a valid string."]}
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [("'", {"Tom's"}), ('"', {'"Quoted"'}), ("a,b", {"a,b"}), ('"quoted', {'"Quoted"'}), ("tom's box", set())],
+)
+def test_search_terms_are_literal(alice_api, search, found):
+    from resource_service.projects.models import Project
+    from tests.conftest import ALICE
+
+    for name in ["Tom's", '"Quoted"', "a,b", "Plain"]:
+        Project.objects.create(owner_id=ALICE, name=name)
+    response = alice_api.get("/api/projects/", {"search": search})
+    assert {p["name"] for p in response.json()["results"]} == found
+
+
+SEARCHABLE = "ab AB'\"%_\\,.-"
+
+
+@given(
+    names=st.lists(st.text(alphabet=SEARCHABLE, min_size=1, max_size=6), min_size=1, max_size=5),
+    search=st.text(alphabet=SEARCHABLE, max_size=6),
+)
+def test_a_search_finds_the_rows_that_hold_every_term(alice_api, names, search):
+    from resource_service.projects.models import Project
+    from tests.conftest import ALICE
+
+    Project.objects.filter(owner_id=ALICE).delete()
+    for name in names:
+        Project.objects.create(owner_id=ALICE, name=name)
+    found = {p["name"] for p in alice_api.get("/api/projects/", {"search": search, "limit": 100}).json()["results"]}
+    assert found == {name for name in names if all(term.lower() in name.lower() for term in search.split())}

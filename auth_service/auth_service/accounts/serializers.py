@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from auth_service.accounts.models import User
+from auth_service.lib.fields import StringField
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -15,29 +16,29 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
-    display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    email = StringField(max_length=254)
+    password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
+    display_name = StringField(max_length=150, required=False, allow_blank=True, default="")
 
 
 class UserUpdateSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=150, allow_blank=True)
+    display_name = StringField(max_length=150, allow_blank=True)
 
 
 class PasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    old_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
-    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    old_password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
+    new_password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
 
 
 class PasswordResetSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = StringField(max_length=254)
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
-    uid = serializers.CharField(max_length=64)
-    token = serializers.CharField(max_length=128)
-    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    uid = StringField(max_length=64)
+    token = StringField(max_length=128)
+    new_password = StringField(max_length=128, write_only=True, style={"input_type": "password"})

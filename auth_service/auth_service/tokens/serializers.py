@@ -2,23 +2,25 @@
 
 from rest_framework import serializers
 
+from auth_service.lib.fields import StringField
+
 
 class LoginSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
-    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    email = StringField(max_length=254)
+    password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
 
 
 class RefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField(max_length=4096)
+    refresh = StringField(max_length=4096)
 
 
 class TokenPairSerializer(serializers.Serializer):
     """What a login or a refresh returns."""
 
-    access = serializers.CharField()
-    refresh = serializers.CharField()
-    token_type = serializers.CharField(default="Bearer")
-    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+    token_type = serializers.CharField(read_only=True, default="Bearer")
+    expires_in = serializers.IntegerField(read_only=True, help_text="Seconds until the access token expires.")
 
 
 class SessionSerializer(serializers.Serializer):

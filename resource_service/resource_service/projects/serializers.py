@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
+from resource_service.lib.fields import StringField
 from resource_service.projects.models import Project, Task
 
 
@@ -60,8 +61,8 @@ class ProjectSerializer(serializers.Serializer):
 
 
 class ProjectInputSerializer(serializers.Serializer):
-    name = serializers.CharField(min_length=1, max_length=200)
-    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    name = StringField(min_length=1, max_length=200)
+    description = StringField(max_length=10_000, required=False, allow_blank=True)
     archived = serializers.BooleanField(required=False)
 
 
@@ -91,8 +92,8 @@ class TaskSerializer(serializers.Serializer):
 
 
 class TaskInputSerializer(serializers.Serializer):
-    title = serializers.CharField(min_length=1, max_length=200)
-    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    title = StringField(min_length=1, max_length=200)
+    description = StringField(max_length=10_000, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Task.Priority.choices, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
