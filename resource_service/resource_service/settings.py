@@ -44,6 +44,9 @@ if EXPORTS_S3_BUCKET:
 EXPORT_RETENTION_HOURS = envint("EXPORT_RETENTION_HOURS", 24)
 EXPORT_STALE_MINUTES = envint("EXPORT_STALE_MINUTES", 60)
 
+# The origin clients reach the gateway at: the links in responses are built on it (lib/links.py).
+PUBLIC_URL = envstr("PUBLIC_URL", "http://localhost:8080").rstrip("/")
+
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_PAGINATION_CLASS": "resource_service.lib.pagination.LimitOffsetPagination",

@@ -53,7 +53,7 @@ def test_a_done_csv_export_is_downloadable(alice_api, alice_project, garden_task
     done = alice_api.get(f"/api/exports/{export_id}/").json()
     assert done["status"] == "done"
     assert done["finished_at"]
-    assert done["download_url"] == f"http://testserver/api/exports/{export_id}/download/"
+    assert done["download_url"] == f"http://localhost:8080/api/exports/{export_id}/download/"
     download = alice_api.get(f"/api/exports/{export_id}/download/")
     assert download.status_code == 200
     assert download["Content-Type"] == "text/csv"

@@ -130,3 +130,13 @@ def test_an_offset_past_the_end_is_an_empty_page(alice_api, alice_project):
 
 def test_an_empty_list_counts_zero(alice_api, bob_project):
     assert alice_api.get(URL).json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+@pytest.mark.parametrize("host", [None, "127.0.0.1:8002", "localhost:8002"])
+def test_links_are_on_the_public_url_whatever_host_the_request_reached(alice_api, settings, host):
+    settings.PUBLIC_URL = "https://api.example"
+    Project.objects.bulk_create([Project(owner_id=ALICE, name=f"p{i}") for i in range(3)])
+    extra = {"HTTP_HOST": host} if host else {}
+    body = alice_api.get(f"{URL}?limit=1&offset=1", **extra).json()
+    assert body["next"] == f"https://api.example{URL}?limit=1&offset=2"
+    assert body["previous"] == f"https://api.example{URL}?limit=1"

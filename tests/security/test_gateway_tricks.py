@@ -4,8 +4,12 @@ refused at the gateway with a JSON error, and none of them reaches a service or 
 import json
 
 import pytest
+from conftest import ISSUER
 
 from security.attacker import gateway_host, raw_request
+
+# The stacks' PUBLIC_URL: the origin of their issuer.
+PUBLIC_URL = ISSUER.removesuffix("/auth")
 
 
 def request_bytes(method: str, path: str, headers: str = "", body: str = "", version: str = "HTTP/1.1") -> bytes:
@@ -70,7 +74,19 @@ def test_a_foreign_host_in_an_absolute_uri_never_reaches_the_links(alice):
         )
     )
     assert status == 200
-    assert json.loads(body)["next"].startswith(f"http://{gateway_host()}/api/projects/")
+    assert json.loads(body)["next"].startswith(f"{PUBLIC_URL}/api/projects/")
+
+
+def test_a_request_without_host_gets_links_on_the_public_url(alice):
+    """An HTTP/1.0 request may leave Host out; the links never carry the address the service was reached by."""
+    token = alice.login()["access"]
+    api = alice.api()
+    for name in ("one", "two"):
+        assert api.post("/api/projects/", json={"name": name}).status_code == 201
+    request = f"GET /api/projects/?limit=1 HTTP/1.0\r\nAuthorization: Bearer {token}\r\n\r\n".encode()
+    status, _headers, body = raw_request(request)
+    assert status == 200
+    assert json.loads(body)["next"] == f"{PUBLIC_URL}/api/projects/?limit=1&offset=1"
 
 
 def test_a_method_override_header_changes_nothing(victim):

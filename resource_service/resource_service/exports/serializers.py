@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from resource_service.exports.models import Export
+from resource_service.lib import links
 
 
 class ExportInputSerializer(serializers.Serializer):
@@ -22,7 +23,7 @@ class ExportSerializer(serializers.ModelSerializer):
         if export.status != Export.Status.DONE:
             return None
         path = reverse("export-download", kwargs={"export_id": export.pk})
-        return self.context["request"].build_absolute_uri(path)
+        return links.public(path)
 
 
 class ExportCreatedSerializer(serializers.ModelSerializer):

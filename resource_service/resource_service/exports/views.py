@@ -60,7 +60,7 @@ class ExportDetailView(OwnedExportView):
     serializer_class = ExportSerializer
 
     def get(self, request: Request, export_id) -> Response:
-        return Response(ExportSerializer(self.get_object(), context={"request": request}).data)
+        return Response(ExportSerializer(self.get_object()).data)
 
 
 class ExportDownloadView(OwnedExportView):

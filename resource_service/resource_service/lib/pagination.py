@@ -3,6 +3,8 @@
 from django.db.models import Count, Window
 from rest_framework import pagination
 
+from resource_service.lib import links
+
 # PostgreSQL's OFFSET is a bigint; a larger number from a client is an empty page, not a database error.
 MAX_OFFSET = 2**62
 # Built once: the ORM hashes the expression while compiling, and a new one's hash is worked out again each
@@ -27,3 +29,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         self.count = rows[0].pagination_total if rows else (queryset.count() if self.offset else 0)
         self.offset = min(self.offset, self.count)
         return rows
+
+    def get_next_link(self) -> str | None:
+        return links.public(super().get_next_link())
+
+    def get_previous_link(self) -> str | None:
+        return links.public(super().get_previous_link())
