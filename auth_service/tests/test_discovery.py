@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import pytest
@@ -29,8 +29,8 @@ def test_both_names_serve_one_document_of_true_statements_only(api):
     assert document == {
         "issuer": "http://localhost:8080/auth",
         "jwks_uri": "http://localhost:8080/auth/.well-known/jwks.json",
-        "token_endpoint": "http://localhost:8080/auth/token/",
-        "grant_types_supported": ["password", "refresh_token"],
+        "token_endpoint": "http://localhost:8080/auth/token/refresh/",
+        "grant_types_supported": ["refresh_token"],
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": ["none"],
         "access_token_signing_alg_values_supported": ["RS256"],
@@ -39,15 +39,16 @@ def test_both_names_serve_one_document_of_true_statements_only(api):
     }
 
 
-def test_the_endpoints_it_names_are_this_services(api, alice):
+def test_the_endpoints_it_names_are_this_services(api, alice_tokens):
     document = api.get(DISCOVERY_PATHS[0]).json()
     jwks = api.get(path_of(document["jwks_uri"]))
     assert jwks.status_code == 200
     assert jwks.json()["keys"]
-    login = api.post(path_of(document["token_endpoint"]), {"email": alice.email, "password": PASSWORD})
-    assert login.status_code == 200
+    form = urlencode({"grant_type": "refresh_token", "refresh_token": alice_tokens["refresh"]})
+    refreshed = api.post(path_of(document["token_endpoint"]), form, content_type="application/x-www-form-urlencoded")
+    assert refreshed.status_code == 200
     assert (
-        jwt.get_unverified_header(login.json()["access"])["alg"]
+        jwt.get_unverified_header(refreshed.json()["access_token"])["alg"]
         in document["access_token_signing_alg_values_supported"]
     )
     assert api.get(path_of(document["service_documentation"])).status_code == 200

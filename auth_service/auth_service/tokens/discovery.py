@@ -15,10 +15,12 @@ def metadata() -> dict[str, object]:
     return {
         "issuer": issuer,
         "jwks_uri": f"{base}/.well-known/jwks.json",
-        # The password and refresh grants, as JSON bodies (docs/api.md), the refresh at its own
-        # endpoint; there is no authorization endpoint, so no response type, and clients do not authenticate.
-        "token_endpoint": f"{base}/token/",
-        "grant_types_supported": ["password", "refresh_token"],
+        # The refresh grant as RFC 6749 describes it (tokens/oauth.py), at the endpoint that also takes the
+        # contract's JSON refresh. The password grant is not advertised (RFC 9700, section 2.4): the login is the
+        # contract's JSON POST /auth/token/. There is no authorization endpoint, so no response type, and clients
+        # do not authenticate.
+        "token_endpoint": f"{base}/token/refresh/",
+        "grant_types_supported": ["refresh_token"],
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": ["none"],
         # An extension member, as RFC 8414 section 2 allows: the algorithm the access and refresh tokens

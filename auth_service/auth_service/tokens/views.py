@@ -4,21 +4,23 @@ import hashlib
 from collections.abc import Mapping
 from typing import cast
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import status
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from auth_service.accounts.models import User
+from auth_service.lib.parsers import JSONParser
 from auth_service.lib.throttling import AddressRateThrottle
 from auth_service.lib.views import read_only
-from auth_service.tokens import discovery, keys, selectors, services
+from auth_service.tokens import discovery, keys, oauth, selectors, services
 from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, SessionSerializer, TokenPairSerializer
 
 PAIR_EXAMPLE = {
@@ -72,8 +74,12 @@ class LoginView(APIView):
 
 
 class RefreshView(APIView):
+    """The refresh, and the token endpoint of the discovery metadata: the contract's JSON body, or RFC 6749's
+    form-encoded refresh grant (tokens/oauth.py)."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser, FormParser]
 
     @swagger_auto_schema(
         request_body=RefreshSerializer,
@@ -81,9 +87,16 @@ class RefreshView(APIView):
             200: openapi.Response("A new token pair; the refresh token sent is retired", TokenPairSerializer),
             401: "Forged, expired, retired or revoked refresh token (a retired one revokes its whole login)",
         },
+        operation_description=(
+            "A form-encoded body is RFC 6749's refresh grant (`grant_type=refresh_token&refresh_token=...`): "
+            "its answer is `{access_token, token_type, expires_in, refresh_token}`, its errors a 400 "
+            "`{error, error_description}`."
+        ),
         security=[],
     )
     def post(self, request: Request) -> Response:
+        if isinstance(request.data, QueryDict):
+            return _no_store(oauth.refresh_grant(request.data))
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _no_store(Response(services.token_refresh(raw=serializer.validated_data["refresh"])))

@@ -1,0 +1,99 @@
+"""RFC 6749's refresh grant at the token endpoint of the discovery metadata: a form-encoded request (section 6),
+the section 5.1 answer, the section 5.2 errors; the contract's JSON refresh beside it."""
+
+from urllib.parse import urlencode
+
+import jwt
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = "/auth/token/refresh/"
+FORM = "application/x-www-form-urlencoded"
+
+
+def grant(api, *pairs: tuple[str, str]):
+    return api.post(URL, urlencode(pairs), content_type=FORM)
+
+
+def test_a_form_encoded_refresh_answers_as_section_5_1_says(api, alice, alice_tokens):
+    response = grant(
+        api, ("grant_type", "refresh_token"), ("refresh_token", alice_tokens["refresh"]), ("client_id", "x")
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response["Pragma"] == "no-cache"
+    body = response.json()
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token"}
+    assert body["token_type"] == "Bearer"
+    assert isinstance(body["expires_in"], int)
+    assert jwt.decode(body["access_token"], options={"verify_signature": False})["sub"] == str(alice.pk)
+    # The new refresh token works in the contract's JSON form as well.
+    assert api.post(URL, {"refresh": body["refresh_token"]}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("pairs", "error"),
+    [
+        ([], "invalid_request"),
+        ([("refresh_token", "{refresh}")], "invalid_request"),
+        ([("grant_type", "refresh_token")], "invalid_request"),
+        (
+            [("grant_type", "refresh_token"), ("grant_type", "refresh_token"), ("refresh_token", "{refresh}")],
+            "invalid_request",
+        ),
+        (
+            [("grant_type", "refresh_token"), ("refresh_token", "{refresh}"), ("refresh_token", "{refresh}")],
+            "invalid_request",
+        ),
+        (
+            [("grant_type", "password"), ("username", "alice@example.com"), ("password", PASSWORD)],
+            "unsupported_grant_type",
+        ),
+        ([("grant_type", "client_credentials")], "unsupported_grant_type"),
+        ([("grant_type", "refresh_token"), ("refresh_token", "{refresh}"), ("scope", "admin")], "invalid_scope"),
+        ([("grant_type", "refresh_token"), ("refresh_token", "not.a.token")], "invalid_grant"),
+        ([("grant_type", "refresh_token"), ("refresh_token", "{access}")], "invalid_grant"),
+    ],
+    ids=[
+        "empty",
+        "no-grant-type",
+        "no-refresh-token",
+        "repeated-grant-type",
+        "repeated-refresh-token",
+        "password-grant",
+        "client-credentials",
+        "scope",
+        "forged-token",
+        "access-token",
+    ],
+)
+def test_a_refused_request_is_a_section_5_2_error(api, alice_tokens, pairs, error):
+    values = {"{refresh}": alice_tokens["refresh"], "{access}": alice_tokens["access"]}
+    response = grant(api, *[(name, values.get(value, value)) for name, value in pairs])
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error", "error_description"}
+    assert body["error"] == error
+    # Nothing was refreshed: the refresh token still works once.
+    assert api.post(URL, {"refresh": alice_tokens["refresh"]}).status_code == 200
+
+
+def test_a_retired_refresh_token_after_the_reuse_interval_is_an_invalid_grant(api, alice_tokens, settings):
+    settings.REFRESH_REUSE_INTERVAL = 0
+    first = grant(api, ("grant_type", "refresh_token"), ("refresh_token", alice_tokens["refresh"]))
+    assert first.status_code == 200
+    replay = grant(api, ("grant_type", "refresh_token"), ("refresh_token", alice_tokens["refresh"]))
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    # The replay ended the session: the pair the first use got is refused too.
+    refreshed = grant(api, ("grant_type", "refresh_token"), ("refresh_token", first.json()["refresh_token"]))
+    assert refreshed.json()["error"] == "invalid_grant"
+
+
+def test_the_login_takes_no_form(api, alice):
+    response = api.post("/auth/token/", urlencode({"email": alice.email, "password": PASSWORD}), content_type=FORM)
+    assert response.status_code == 415
