@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 
 from auth_service.accounts import views as accounts
 from auth_service.lib import health
+from auth_service.lib.views import read_only
 from auth_service.tokens import views as tokens
 
 schema_view = get_schema_view(
@@ -23,7 +24,7 @@ schema_view = get_schema_view(
 
 urlpatterns = [
     # Scraped on the service port; the gateway routes only /auth/ and /api/, so it is never public.
-    path("metrics", ExportToDjangoView, name="metrics"),
+    path("metrics", read_only(ExportToDjangoView), name="metrics"),
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/me/", accounts.MeView.as_view(), name="me"),
     path("auth/password/change/", accounts.PasswordChangeView.as_view(), name="password-change"),
@@ -40,9 +41,9 @@ urlpatterns = [
     path("auth/.well-known/oauth-authorization-server", tokens.metadata, name="oauth-authorization-server"),
     path("auth/healthz", health.healthz, name="healthz"),
     path("auth/readyz", health.readyz, name="readyz"),
-    path("auth/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="docs"),
-    path("auth/redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="redoc"),
-    path("auth/swagger.json", schema_view.without_ui(cache_timeout=0), {"format": "json"}, name="schema"),
+    path("auth/docs/", read_only(schema_view.with_ui("swagger", cache_timeout=0)), name="docs"),
+    path("auth/redoc/", read_only(schema_view.with_ui("redoc", cache_timeout=0)), name="redoc"),
+    path("auth/swagger.json", read_only(schema_view.without_ui(cache_timeout=0)), {"format": "json"}, name="schema"),
     path("auth/admin/", admin.site.urls),
 ]
 

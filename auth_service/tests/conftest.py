@@ -1,6 +1,7 @@
 import os
 import uuid
 
+import jwt
 import pytest
 import redis
 from django.conf import settings as django_settings
@@ -97,3 +98,15 @@ def endpoint_requests(api: APIClient) -> None:
     api.post("/auth/register/", {"email": f"{uuid.uuid4().hex}@example.com", "password": "a long passphrase"})
     api.post("/auth/register/", {"email": "not an address", "password": "a long passphrase"})
     api.get("/auth/me/")
+
+
+def route_caller(bearer: bool) -> tuple[APIClient, dict[str, str]]:
+    """For test_route_walk.py: a client (a new account's, with its access token, or an anonymous one) and a
+    value for each parameter of the routes (the session of that token)."""
+    user = User.objects.create_user(email=f"{uuid.uuid4().hex}@example.com", password=PASSWORD)
+    api = APIClient()
+    tokens = login(api, user.email)
+    session = jwt.decode(tokens["access"], options={"verify_signature": False})["sid"]
+    if bearer:
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    return api, {"session_id": session}

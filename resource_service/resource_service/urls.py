@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 
 from resource_service.exports import urls as exports
 from resource_service.lib import health
+from resource_service.lib.views import read_only
 from resource_service.projects import urls as projects
 
 schema_view = get_schema_view(
@@ -23,14 +24,14 @@ schema_view = get_schema_view(
 
 urlpatterns = [
     # Scraped on the service port; the gateway routes only /auth/ and /api/, so it is never public.
-    path("metrics", ExportToDjangoView, name="metrics"),
+    path("metrics", read_only(ExportToDjangoView), name="metrics"),
     path("api/", include(projects)),
     path("api/", include(exports)),
     path("api/healthz", health.healthz, name="healthz"),
     path("api/readyz", health.readyz, name="readyz"),
-    path("api/docs/", schema_view.with_ui("swagger", cache_timeout=0), name="docs"),
-    path("api/redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="redoc"),
-    path("api/swagger.json", schema_view.without_ui(cache_timeout=0), {"format": "json"}, name="schema"),
+    path("api/docs/", read_only(schema_view.with_ui("swagger", cache_timeout=0)), name="docs"),
+    path("api/redoc/", read_only(schema_view.with_ui("redoc", cache_timeout=0)), name="redoc"),
+    path("api/swagger.json", read_only(schema_view.without_ui(cache_timeout=0)), {"format": "json"}, name="schema"),
     path("api/admin/", admin.site.urls),
 ]
 

@@ -5,7 +5,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
+from resource_service.exports.models import Export
 from resource_service.projects import selectors
+from resource_service.projects.models import Project, Task
 from tests.signing import token_for
 
 # The property tests run in the test's database transaction and share its fixtures; each example builds what it
@@ -125,3 +127,14 @@ def endpoint_requests(api: APIClient) -> None:
     api.post("/api/projects/", {"name": "Garden"}, format="json")
     api.get("/api/projects/")
     api.get("/api/projects/?archived=maybe")
+
+
+def route_caller(bearer: bool) -> tuple[APIClient, dict[str, str]]:
+    """For test_route_walk.py: a client (a new caller's, with a token, or an anonymous one) and a value for each
+    parameter of the routes (the caller's project, task and export)."""
+    owner = str(uuid.uuid4())
+    project = Project.objects.create(owner_id=owner, name="Walk")
+    task = Task.objects.create(project=project, title="Step")
+    export = Export.objects.create(owner_id=owner, project=project, format=Export.Format.CSV)
+    values = {"project_id": str(project.pk), "task_id": str(task.pk), "export_id": str(export.pk)}
+    return (client_for(owner) if bearer else APIClient()), values
