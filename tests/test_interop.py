@@ -63,12 +63,12 @@ def test_a_standard_oauth_client_refreshes_through_the_discovery_document_alone(
     assert refreshed["token_type"] == "Bearer"
     assert client.get(f"{BASE_URL}/auth/me/", timeout=TIMEOUT).json()["id"] == alice.id
 
-    spent = OAuth2Session(client_id="any-client", token_endpoint_auth_method="none", token=token)
+    spent = OAuth2Session(client_id="any-client", token_endpoint_auth_method="none")
     errors = []
 
     def replay_refused() -> bool:  # within the reuse interval, a replay gets the same pair again
         try:
-            spent.refresh_token(metadata["token_endpoint"])
+            spent.refresh_token(metadata["token_endpoint"], refresh_token=pair["refresh"])
         except OAuthError as error:
             errors.append(error.error)
             return True
@@ -84,3 +84,19 @@ def test_a_standard_oauth_client_gets_an_error_for_the_password_grant(alice):
     with pytest.raises(OAuthError) as refused:
         client.fetch_token(metadata["token_endpoint"], grant_type="password", username=alice.email, password=PASSWORD)
     assert refused.value.error == "unsupported_grant_type"
+
+
+def test_a_standard_oauth_client_revokes_at_the_revocation_endpoint(alice):
+    """RFC 7009 through authlib: revoking the refresh token ends the session, its access token included."""
+    metadata = requests.get(f"{ISSUER}/.well-known/openid-configuration", timeout=TIMEOUT).json()
+    pair = alice.login()
+    token = {"access_token": pair["access"], "refresh_token": pair["refresh"], "token_type": "Bearer"}
+    client = OAuth2Session(client_id="any-client", token_endpoint_auth_method="none", token=token)
+    response = client.revoke_token(
+        metadata["revocation_endpoint"], token=pair["refresh"], token_type_hint="refresh_token"
+    )
+    assert response.status_code == 200
+    with pytest.raises(OAuthError) as refused:
+        client.refresh_token(metadata["token_endpoint"])
+    assert refused.value.error == "invalid_grant"
+    assert wait_for(lambda: client.get(f"{BASE_URL}/api/projects/", timeout=TIMEOUT).status_code == 401, timeout=10)

@@ -31,6 +31,8 @@ def test_both_names_serve_one_document_of_true_statements_only(api):
         "jwks_uri": "http://localhost:8080/auth/.well-known/jwks.json",
         "token_endpoint": "http://localhost:8080/auth/token/refresh/",
         "grant_types_supported": ["refresh_token"],
+        "revocation_endpoint": "http://localhost:8080/auth/logout/",
+        "revocation_endpoint_auth_methods_supported": ["none"],
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": ["none"],
         "access_token_signing_alg_values_supported": ["RS256"],

@@ -1,5 +1,6 @@
 """RFC 6749's refresh grant at the token endpoint of the discovery metadata: a form-encoded request (section 6),
-the section 5.1 answer, the section 5.2 errors; the contract's JSON refresh beside it."""
+the section 5.1 answer, the section 5.2 errors; the contract's JSON refresh beside it. RFC 7009's revocation at its
+revocation endpoint, beside the contract's JSON logout."""
 
 from urllib.parse import urlencode
 
@@ -97,3 +98,38 @@ def test_a_retired_refresh_token_after_the_reuse_interval_is_an_invalid_grant(ap
 def test_the_login_takes_no_form(api, alice):
     response = api.post("/auth/token/", urlencode({"email": alice.email, "password": PASSWORD}), content_type=FORM)
     assert response.status_code == 415
+
+
+REVOKE = "/auth/logout/"
+
+
+def revoke(api, *pairs: tuple[str, str]):
+    return api.post(REVOKE, urlencode(pairs), content_type=FORM)
+
+
+@pytest.mark.parametrize("kind", ["refresh", "access"])
+def test_revoking_a_token_ends_its_session_and_only_that_one(api, alice, alice_tokens, kind):
+    other = api.post("/auth/token/", {"email": alice.email, "password": PASSWORD}).json()
+    response = revoke(api, ("token", alice_tokens[kind]), ("token_type_hint", "refresh_token"))
+    assert response.status_code == 200
+    assert response.content == b""
+    assert api.post(URL, {"refresh": alice_tokens["refresh"]}).status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {alice_tokens['access']}")
+    assert api.get("/auth/me/").status_code == 401
+    api.credentials()
+    assert api.post(URL, {"refresh": other["refresh"]}).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["not.a.token", "x", "{revoked}"])
+def test_revoking_what_is_no_live_token_is_a_200_all_the_same(api, alice_tokens, token):
+    revoke(api, ("token", alice_tokens["refresh"]))
+    assert revoke(api, ("token", alice_tokens["refresh"] if token == "{revoked}" else token)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "pairs", [[], [("token", "")], [("token", "a"), ("token", "b")]], ids=["none", "empty", "twice"]
+)
+def test_a_revocation_without_one_token_is_an_invalid_request(api, pairs):
+    response = revoke(api, *pairs)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"

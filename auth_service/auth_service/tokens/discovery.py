@@ -21,6 +21,9 @@ def metadata() -> dict[str, object]:
         # do not authenticate.
         "token_endpoint": f"{base}/token/refresh/",
         "grant_types_supported": ["refresh_token"],
+        # RFC 7009: a refresh or an access token sent there, form-encoded, ends its session (the logout).
+        "revocation_endpoint": f"{base}/logout/",
+        "revocation_endpoint_auth_methods_supported": ["none"],
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": ["none"],
         # An extension member, as RFC 8414 section 2 allows: the algorithm the access and refresh tokens

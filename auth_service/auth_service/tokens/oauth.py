@@ -1,4 +1,5 @@
-"""The refresh grant of RFC 6749 at the token endpoint that the discovery metadata names.
+"""The refresh grant of RFC 6749 at the token endpoint that the discovery metadata names, and RFC 7009's
+revocation at its revocation endpoint.
 
 A standard OAuth 2.0 client refreshes with a form-encoded `grant_type=refresh_token` (section 6) and reads the
 section 5.1 answer or a section 5.2 error; the JSON form of the contract stays beside it at the same path. The
@@ -47,3 +48,13 @@ def refresh_grant(form: QueryDict) -> Response:
             "refresh_token": pair["refresh"],
         }
     )
+
+
+def revocation(form: QueryDict) -> Response:
+    """RFC 7009: end the session of the token given, a refresh or an access token; 200 whether there was anything
+    to end or not (section 2.2), as a client could do nothing else about it."""
+    tokens = form.getlist("token")
+    if len(tokens) != 1 or not tokens[0]:
+        return _error("invalid_request", "Give the token to revoke once.")
+    services.token_revoke(raw=tokens[0])
+    return Response(status=200)

@@ -103,15 +103,25 @@ class RefreshView(APIView):
 
 
 class LogoutView(APIView):
+    """The logout, and the revocation endpoint of the discovery metadata: the contract's JSON body, or RFC 7009's
+    form-encoded revocation request (tokens/oauth.py)."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser, FormParser]
 
     @swagger_auto_schema(
         request_body=RefreshSerializer,
         responses={204: "The login of this refresh token is revoked (again, if it was)", 401: "Forged token"},
+        operation_description=(
+            "A form-encoded body is RFC 7009's revocation request (`token=...`, a refresh or an access token): the "
+            "token's session ends, and the answer is a 200 whether there was one or not."
+        ),
         security=[],
     )
     def post(self, request: Request) -> Response:
+        if isinstance(request.data, QueryDict):
+            return oauth.revocation(request.data)
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.logout(raw=serializer.validated_data["refresh"])
