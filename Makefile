@@ -17,9 +17,11 @@ RESOURCE_SECRET_KEY_FILE ?= $(DEV_DIR)/keys/resource-secret-key
 DJANGO_SECURE_COOKIES ?= false
 EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 EMAIL_FILE_PATH ?= $(DEV_DIR)/sent-mail
+# A development stack: an unverified address logs in (its tokens say email_verified: false). Production: mandatory.
+EMAIL_VERIFICATION ?= optional
 export DEV_DIR GATEWAY_PORT AUTH_PORT RESOURCE_PORT AUTH_DATABASE_URL RESOURCE_DATABASE_URL REDIS_URL \
 	JWT_PRIVATE_KEY_FILE JWT_PUBLIC_KEY_FILE AUTH_SECRET_KEY_FILE RESOURCE_SECRET_KEY_FILE DJANGO_SECURE_COOKIES \
-	EMAIL_BACKEND EMAIL_FILE_PATH
+	EMAIL_BACKEND EMAIL_FILE_PATH EMAIL_VERIFICATION
 
 SERVICES := auth_service resource_service
 

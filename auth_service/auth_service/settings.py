@@ -3,6 +3,8 @@
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from auth_service.base_settings import *  # noqa: F403
 from auth_service.base_settings import BASE_DIR, INSTALLED_APPS, REDIS_KEY_PREFIX, REDIS_URL, REST_FRAMEWORK
 from auth_service.lib.env import envbool, envint, envsecret, envstr
@@ -65,6 +67,14 @@ LOGIN_EVENT_RETENTION_DAYS = envint("LOGIN_EVENT_RETENTION_DAYS", 90)
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 # Where the reset email sends people; {uid} and {token} are filled in. Empty: the email gives both values.
 PASSWORD_RESET_URL = envstr("PASSWORD_RESET_URL", "")
+# mandatory: an account whose address is not verified cannot log in (403 email_unverified); optional: it can, and
+# its tokens say email_verified: false. The development stacks run optional.
+EMAIL_VERIFICATION = envstr("EMAIL_VERIFICATION", "mandatory")
+if EMAIL_VERIFICATION not in ("mandatory", "optional"):
+    raise ImproperlyConfigured(f"EMAIL_VERIFICATION must be mandatory or optional, not {EMAIL_VERIFICATION!r}")
+# The verification mail's link, as PASSWORD_RESET_URL; the seconds it works, unless a newer one replaces it.
+EMAIL_VERIFICATION_URL = envstr("EMAIL_VERIFICATION_URL", "")
+EMAIL_VERIFICATION_TIMEOUT = envint("EMAIL_VERIFICATION_TIMEOUT", 3 * 24 * 3600)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))

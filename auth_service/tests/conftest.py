@@ -39,18 +39,42 @@ def broker(redis_db):
 
 
 @pytest.fixture
+def eager_tasks():
+    """Celery tasks run in the process, as they are queued."""
+    from auth_service.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """Set the per-address limits for one test."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def set_rates(**overrides):
+        current = dict(django_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**current, **overrides})
+
+    return set_rates
+
+
+@pytest.fixture
 def api():
     return APIClient()
 
 
 @pytest.fixture
 def alice(db):
-    return User.objects.create_user(email="alice@example.com", password=PASSWORD, display_name="Alice")
+    return User.objects.create_user(
+        email="alice@example.com", password=PASSWORD, display_name="Alice", email_verified=True
+    )
 
 
 @pytest.fixture
 def bob(db):
-    return User.objects.create_user(email="bob@example.com", password=PASSWORD, display_name="Bob")
+    return User.objects.create_user(email="bob@example.com", password=PASSWORD, display_name="Bob", email_verified=True)
 
 
 def login(api: APIClient, email: str, password: str = PASSWORD) -> dict:
@@ -103,7 +127,7 @@ def endpoint_requests(api: APIClient) -> None:
 def route_caller(bearer: bool) -> tuple[APIClient, dict[str, str]]:
     """For test_route_walk.py: a client (a new account's, with its access token, or an anonymous one) and a
     value for each parameter of the routes (the session of that token)."""
-    user = User.objects.create_user(email=f"{uuid.uuid4().hex}@example.com", password=PASSWORD)
+    user = User.objects.create_user(email=f"{uuid.uuid4().hex}@example.com", password=PASSWORD, email_verified=True)
     api = APIClient()
     tokens = login(api, user.email)
     session = jwt.decode(tokens["access"], options={"verify_signature": False})["sid"]

@@ -25,3 +25,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 STATIC_ROOT = None  # whitenoise serves nothing in unit tests; the black-box suite checks static files
 READINESS_CACHE_SECONDS = 0.0  # every probe checks, unless a test says otherwise
+EMAIL_VERIFICATION = "mandatory"  # the production default, whatever the environment (make exports optional)

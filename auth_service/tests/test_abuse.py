@@ -19,18 +19,6 @@ pytestmark = pytest.mark.django_db
 BAD = {"detail": "No active account found with the given credentials"}
 
 
-@pytest.fixture
-def rates(monkeypatch, settings):
-    """Set the per-address limits for one test."""
-    from rest_framework.throttling import SimpleRateThrottle
-
-    def set_rates(**overrides):
-        current = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**current, **overrides})
-
-    return set_rates
-
-
 def attempt(api, email, password="wrong password", **extra):
     return api.post("/auth/token/", {"email": email, "password": password}, **extra)
 

@@ -60,15 +60,6 @@ def request_reset(api, email, callbacks):
     return response
 
 
-@pytest.fixture
-def eager_tasks(settings):
-    from auth_service.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def test_reset_request_answers_the_same_for_unknown_addresses(
     api, alice, eager_tasks, django_capture_on_commit_callbacks
 ):

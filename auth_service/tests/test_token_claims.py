@@ -16,7 +16,7 @@ from tests.strategies import json_values
 
 pytestmark = pytest.mark.django_db
 
-CLAIMS = ("iss", "aud", "sub", "iat", "exp", "nbf", "jti", "token_type", "sid", "auth_time", "amr")
+CLAIMS = ("iss", "aud", "sub", "iat", "exp", "nbf", "jti", "token_type", "sid", "auth_time", "amr", "email_verified")
 MAX_REFRESH_LENGTH = RefreshSerializer().fields["refresh"].max_length
 HEADER_FIELDS = ("alg", "typ", "kid", "cty", "crit", "jku", "jwk", "x5u", "x5c", "x5t", "b64", "zip", "enc")
 # Where a token is read: the bearer of /auth/me/, the body of a refresh and of a logout, and what each answers

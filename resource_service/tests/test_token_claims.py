@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/projects/"
 HEADER = {"alg": "RS256", "typ": "JWT", "kid": KID}
 NOW = int(time.time())
-CLAIMS = ("iss", "aud", "sub", "iat", "exp", "nbf", "jti", "token_type", "sid", "auth_time", "amr")
+CLAIMS = ("iss", "aud", "sub", "iat", "exp", "nbf", "jti", "token_type", "sid", "auth_time", "amr", "email_verified")
 HEADER_FIELDS = ("alg", "typ", "kid", "cty", "crit", "jku", "jwk", "x5u", "x5c", "x5t", "b64", "zip", "enc")
 
 
@@ -84,6 +84,9 @@ def test_a_string_iat_of_a_user_with_a_revocation_time_is_refused(api, redis_db)
         ("amr", "pwd"),
         ("amr", [1]),
         ("amr", {"pwd": True}),
+        ("email_verified", "true"),
+        ("email_verified", 1),
+        ("email_verified", None),
     ],
     ids=repr,
 )

@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 
+import jwt
 import pytest
 from conftest import NEW_PASSWORD, PASSWORD, Account, Gateway, wait_for
 from containers import compose, mails_to, object_versions, pooler, psql
@@ -46,9 +47,23 @@ def redis_tries(service: str, commands: list[list[str]]) -> dict[str, str]:
     return json.loads(result.stdout)
 
 
+def link_values(mail) -> dict[str, str]:
+    """The uid and token a mail gives (the stack sets no link URL, so the mail gives the values)."""
+    uid, token = re.search(r'"uid": "([^"]+)", "token": "([^"]+)"', mail.get_payload()).groups()
+    return {"uid": uid, "token": token}
+
+
 @pytest.fixture(scope="module")
 def dana() -> Account:
-    return Account("dana")
+    """A new account, verified through its welcome mail: EMAIL_VERIFICATION is mandatory here, as in production."""
+    account = Account("dana")
+    unverified = Gateway().post("/auth/token/", json={"email": account.email, "password": PASSWORD})
+    assert unverified.status_code == 403
+    assert unverified.json()["code"] == "email_unverified"
+    assert wait_for(lambda: [m["Subject"] for m in mails_to(account.email)] == ["Welcome"])
+    (welcome,) = mails_to(account.email)
+    assert Gateway().post("/auth/email/verify/", json=link_values(welcome)).status_code == 204
+    return account
 
 
 @pytest.mark.parametrize("image", IMAGES)
@@ -86,22 +101,23 @@ def test_the_services_user_cannot_write_the_key_folders(image, folder):
     assert "Permission denied" in result.stderr
 
 
-def test_a_new_account_is_welcomed_through_the_mail_server(dana):
-    assert wait_for(lambda: [m["Subject"] for m in mails_to(dana.email)] == ["Welcome"])
+def test_a_new_account_is_welcomed_through_the_mail_server_and_verified_by_its_link(dana):
+    assert [m["Subject"] for m in mails_to(dana.email)] == ["Welcome"]
+    assert jwt.decode(dana.login()["access"], options={"verify_signature": False})["email_verified"] is True
 
 
-def test_a_password_reset_mail_lets_the_owner_choose_a_new_password():
+def test_a_password_reset_mail_lets_the_owner_choose_a_new_password_and_verifies_the_address():
     erin = Account("erin")
     assert Gateway().post("/auth/password/reset/", json={"email": erin.email}).status_code == 202
     assert wait_for(lambda: any(m["Subject"] == "Reset your password" for m in mails_to(erin.email)))
     (mail,) = [m for m in mails_to(erin.email) if m["Subject"] == "Reset your password"]
-    uid, token = re.search(r'"uid": "([^"]+)", "token": "([^"]+)"', mail.get_payload()).groups()
     confirmed = Gateway().post(
-        "/auth/password/reset/confirm/", json={"uid": uid, "token": token, "new_password": NEW_PASSWORD}
+        "/auth/password/reset/confirm/", json={**link_values(mail), "new_password": NEW_PASSWORD}
     )
     assert confirmed.status_code == 204
     login = Gateway().post("/auth/token/", json={"email": erin.email, "password": NEW_PASSWORD})
     assert login.status_code == 200
+    assert wait_for(lambda: any(m["Subject"] == "Your password was reset" for m in mails_to(erin.email)))
 
 
 def test_a_session_ended_from_the_list_is_refused_at_the_resource_service_through_redis(dana):

@@ -45,13 +45,13 @@ class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     change_password_form = PasswordSetForm
     ordering = ["-date_joined"]
-    list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "date_joined"]
+    list_display = ["email", "email_verified", "display_name", "is_active", "is_staff", "date_joined"]
+    list_filter = ["email_verified", "is_active", "is_staff", "is_superuser", "date_joined"]
     search_fields = ["email", "display_name"]
     readonly_fields = ["id", "date_joined", "last_login"]
     actions = ["deactivate"]
     fieldsets = [
-        (None, {"fields": ["id", "email", "password"]}),
+        (None, {"fields": ["id", "email", "email_verified", "password"]}),
         ("Profile", {"fields": ["display_name"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),

@@ -1,4 +1,4 @@
-"""The user: a UUID, an email address to log in with, and a display name."""
+"""The user: a UUID, an email address to log in with (verified or not), and a display name."""
 
 import uuid
 
@@ -21,6 +21,7 @@ class UserManager(BaseUserManager["User"]):
         """Create a staff superuser, for the admin."""
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
+        fields.setdefault("email_verified", True)
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, email: str | None) -> "User":
@@ -35,6 +36,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=150, blank=True)
+    email_verified = models.BooleanField(default=False, help_text="Whether the owner followed a verification link.")
+    # When the latest verification link was made: a link made before it no longer verifies (accounts/email_tokens.py).
+    email_verification_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

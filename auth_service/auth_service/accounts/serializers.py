@@ -34,11 +34,18 @@ class PasswordChangeSerializer(serializers.Serializer):
     new_password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class EmailSerializer(serializers.Serializer):
+    """An address, for a password reset or a new verification link."""
+
     email = StringField(max_length=254)
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class LinkSerializer(serializers.Serializer):
+    """The values of a link mailed to the account (verification, reset)."""
+
     uid = StringField(max_length=64)
     token = StringField(max_length=128)
+
+
+class PasswordResetConfirmSerializer(LinkSerializer):
     new_password = StringField(max_length=128, write_only=True, style={"input_type": "password"})

@@ -7,10 +7,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from auth_service.accounts import addresses, tasks
+from auth_service.accounts import addresses, email_tokens, tasks
 from auth_service.accounts.models import User
 from auth_service.celery import app as celery_app
 from auth_service.lib.exceptions import InvalidInput
@@ -52,6 +53,13 @@ class WrongPassword(InvalidInput):
     message = "The password is not correct."
 
 
+class InvalidVerificationToken(InvalidInput):
+    """The verification link is malformed, used, replaced by a newer one, or expired."""
+
+    field = "token"
+    message = "The verification link is invalid or has expired."
+
+
 class InvalidResetToken(InvalidInput):
     """The reset link is malformed, used, or expired."""
 
@@ -81,7 +89,9 @@ def user_register(*, email: str, password: str, display_name: str = "") -> User:
         raise EmailTaken
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, display_name=display_name)
+            user = User.objects.create_user(
+                email=email, password=password, display_name=display_name, email_verification_sent_at=timezone.now()
+            )
             user_id = str(user.pk)
             transaction.on_commit(lambda: tasks.send_welcome_email.delay(user_id))
     except IntegrityError:
@@ -90,6 +100,45 @@ def user_register(*, email: str, password: str, display_name: str = "") -> User:
             raise EmailTaken from None
         raise
     return user
+
+
+def _notify(*, user: User, event: str) -> None:
+    """Mail the owner about a change to the account's security once it commits (emails.NOTICES)."""
+    user_id = str(user.pk)
+    transaction.on_commit(lambda: tasks.send_security_notification.delay(user_id, event))
+
+
+def _user_from_uid(uid: str) -> User | None:
+    """The active user whose id a link carries, base64-encoded."""
+    try:
+        user_id = uuid.UUID(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@transaction.atomic
+def email_verify(*, uid: str, token: str) -> None:
+    """Mark the address verified with the token of its latest link; InvalidVerificationToken otherwise. The row is
+    locked first, so that of two uses of one link at once, one verifies and the other finds it used."""
+    user = _user_from_uid(uid)
+    if user is not None:
+        user = User.objects.select_for_update().get(pk=user.pk)
+    if user is None or not email_tokens.check(user, token):
+        raise InvalidVerificationToken
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+
+
+def email_verification_resend(*, email: str) -> None:
+    """Mail a new verification link if an active account has this address and it is not verified (the links sent
+    before stop working); say nothing either way."""
+    user = User.objects.filter(email=_address(email), is_active=True, email_verified=False).first()
+    if user is not None:
+        user.email_verification_sent_at = timezone.now()
+        user.save(update_fields=["email_verification_sent_at"])
+        user_id = str(user.pk)
+        transaction.on_commit(lambda: tasks.send_verification_email.delay(user_id))
 
 
 def user_update(*, user: User, display_name: str) -> User:
@@ -116,6 +165,7 @@ def user_password_change(*, user: User, old_password: str, new_password: str, ke
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_CHANGE, keep_family_id=keep_family_id)
+    _notify(user=user, event="password_changed")
 
 
 @transaction.atomic
@@ -136,11 +186,7 @@ def password_reset_request(*, email: str) -> None:
 
 def _password_reset_user(*, uid: str, token: str) -> User:
     """The active user a reset link is for, if the link is still good."""
-    try:
-        user_id = uuid.UUID(force_str(urlsafe_base64_decode(uid)))
-    except (ValueError, TypeError, UnicodeDecodeError):
-        raise InvalidResetToken from None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = _user_from_uid(uid)
     if user is None or not default_token_generator.check_token(user, token):
         raise InvalidResetToken
     return user
@@ -148,12 +194,15 @@ def _password_reset_user(*, uid: str, token: str) -> User:
 
 @transaction.atomic
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
-    """Set a new password through a reset link; the link dies with the old password, and so do all logins."""
+    """Set a new password through a reset link; the link dies with the old password, and so do all logins. The
+    link came to the account's address, so the address is verified as well."""
     user = _password_reset_user(uid=uid, token=token)
     _password_validate(password=new_password, user=user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.email_verified = True
+    user.save(update_fields=["password", "email_verified"])
     user_sessions_revoke(user=user, reason=TokenFamily.Reason.PASSWORD_RESET)
+    _notify(user=user, event="password_reset")
 
 
 @transaction.atomic
@@ -176,6 +225,7 @@ def user_delete(*, user: User, password: str) -> None:
     _password_confirm(user=user, password=password)
     user_deactivate(user=user)
     _user_data_deletion_send(user=user)
+    _notify(user=user, event="account_deleted")
     logger.info("account deleted", extra={"user_id": str(user.pk)})
 
 

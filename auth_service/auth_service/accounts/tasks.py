@@ -22,3 +22,18 @@ def send_password_reset_email(user_id: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
         emails.password_reset_email_send(user=user)
+
+
+@shared_task(name="auth.send_verification_email", **RETRY)
+def send_verification_email(user_id: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True, email_verified=False).first()
+    if user is not None:
+        emails.verification_email_send(user=user)
+
+
+@shared_task(name="auth.send_security_notification", **RETRY)
+def send_security_notification(user_id: str, event: str) -> None:
+    # An account's deletion deactivates it before this runs: the notice still goes to the address it had.
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        emails.security_notification_send(user=user, event=event)

@@ -1,4 +1,5 @@
-"""Account endpoints: register, read/edit/delete one's account, and change or reset the password."""
+"""Account endpoints: register, verify the address, read/edit/delete one's account, and change or reset the
+password."""
 
 from typing import cast
 
@@ -13,9 +14,10 @@ from rest_framework.views import APIView
 from auth_service.accounts import services
 from auth_service.accounts.models import User
 from auth_service.accounts.serializers import (
+    EmailSerializer,
+    LinkSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
-    PasswordResetSerializer,
     PasswordSerializer,
     RegisterSerializer,
     UserSerializer,
@@ -99,12 +101,12 @@ class PasswordResetView(APIView):
     throttle_scope = "password_reset"
 
     @swagger_auto_schema(
-        request_body=PasswordResetSerializer,
+        request_body=EmailSerializer,
         responses={202: "Always: an email is sent if an active account has this address", 429: "Too many requests"},
         security=[],
     )
     def post(self, request: Request) -> Response:
-        serializer = PasswordResetSerializer(data=request.data)
+        serializer = EmailSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.password_reset_request(email=serializer.validated_data["email"])
         return Response(
@@ -126,3 +128,43 @@ class PasswordResetConfirmView(APIView):
         serializer.is_valid(raise_exception=True)
         services.password_reset_confirm(**serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @swagger_auto_schema(
+        request_body=LinkSerializer,
+        responses={204: "The address is verified", 400: "Bad, used, replaced or expired link"},
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = LinkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.email_verify(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyResendView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AddressRateThrottle]
+    throttle_scope = "password_reset"
+
+    @swagger_auto_schema(
+        request_body=EmailSerializer,
+        responses={
+            202: "Always: a new link is mailed if an active account has this address and it is not verified",
+            429: "Too many requests",
+        },
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EmailSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.email_verification_resend(email=serializer.validated_data["email"])
+        return Response(
+            {"detail": "If an unverified account has this address, a new link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -25,6 +25,13 @@ class CredentialsRefused(Exception):
     code = "authentication_failed"
 
 
+class Refused(Exception):
+    """A request this caller may not make as things stand: a 403 `{"detail": message, "code": code}`."""
+
+    message = "You may not do this."
+    code = "permission_denied"
+
+
 class TooManyAttempts(Exception):
     """Refused until `retry_after` seconds have passed: a 429 with Retry-After."""
 
@@ -40,6 +47,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError({exc.field: exc.messages})
     elif isinstance(exc, CredentialsRefused):
         exc = exceptions.AuthenticationFailed(exc.message, code=exc.code)
+    elif isinstance(exc, Refused):
+        exc = exceptions.PermissionDenied({"detail": exc.message, "code": exc.code})
     elif isinstance(exc, TooManyAttempts):
         exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
     response = drf_exception_handler(exc, context)

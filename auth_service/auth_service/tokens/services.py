@@ -15,11 +15,11 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from auth_service.accounts.models import User
 from auth_service.lib import metrics
-from auth_service.lib.exceptions import CredentialsRefused
+from auth_service.lib.exceptions import CredentialsRefused, Refused
 from auth_service.tokens import lockout, revocation
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
 from auth_service.tokens.signing import sign
-from auth_service.tokens.verification import verified_claims
+from auth_service.tokens.verification import ACCESS, is_canonical_uuid, verified_claims
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,13 @@ class InvalidRefreshToken(CredentialsRefused):
 
     message = "Token is invalid or expired"
     code = "token_not_valid"
+
+
+class EmailUnverified(Refused):
+    """The right password of an account whose address is not verified, while EMAIL_VERIFICATION is mandatory."""
+
+    message = "Verify your email address first: follow the link mailed to it, or ask for a new one."
+    code = "email_unverified"
 
 
 def _issued_at(user_id: uuid.UUID) -> datetime:
@@ -65,6 +72,7 @@ def _issue(*, user: User, family: TokenFamily) -> dict[str, dict]:
         token["sid"] = str(family.pk)
         token["auth_time"] = int(family.created_at.timestamp())
         token["amr"] = family.amr
+        token["email_verified"] = user.email_verified
         claims[name] = dict(token.payload)
     IssuedRefreshToken.objects.create(
         jti=claims["refresh"]["jti"],
@@ -118,10 +126,12 @@ def credentials_check(
 def login(
     *, email: str, password: str, client_ip: str | None = None, user_agent: str = "", request: HttpRequest | None = None
 ) -> dict:
-    """Check the credentials; start a token family."""
+    """Check the credentials (and, if it is mandatory, that the address is verified); start a token family."""
     user = credentials_check(
         email=email, password=password, client_ip=client_ip, user_agent=user_agent, request=request
     )
+    if settings.EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
+        raise EmailUnverified
     with transaction.atomic():
         family = TokenFamily.objects.create(user=user, user_agent=client_description(user_agent), client_ip=client_ip)
         claims = _issue(user=user, family=family)
@@ -208,6 +218,22 @@ def logout(*, raw: str) -> None:
     record = IssuedRefreshToken.objects.select_related("family").filter(jti=token["jti"]).first()
     if record is not None:
         family_revoke(family=record.family, reason=TokenFamily.Reason.LOGOUT)
+
+
+def token_revoke(*, raw: str) -> None:
+    """RFC 7009's revocation: end the session of a refresh or an access token of this service (its refresh tokens
+    and its live access tokens alike). Any other token, expired, forged or unknown, has nothing to revoke."""
+    for token_type in (REFRESH, ACCESS):
+        try:
+            token = verified_claims(raw, token_type=token_type)
+        except jwt.InvalidTokenError:
+            continue
+        session = token.get("sid")
+        if isinstance(session, str) and is_canonical_uuid(session):
+            family = TokenFamily.objects.filter(pk=session, revoked_at__isnull=True).first()
+            if family is not None:
+                family_revoke(family=family, reason=TokenFamily.Reason.LOGOUT)
+        return
 
 
 def client_description(user_agent: str) -> str:

@@ -47,7 +47,8 @@ def check_header(header: dict) -> None:
 
 
 def check_claims(claims: dict) -> None:
-    """Times as NumericDates in range, the string claims as non-empty printable strings, `amr` as a list of them."""
+    """Times as NumericDates in range, the string claims as non-empty printable strings, `amr` as a list of them,
+    `email_verified` a boolean."""
     for name in ("exp", "iat", "nbf", "auth_time"):
         if name in claims and not _is_numeric_date(claims[name]):
             raise InvalidClaims(name)
@@ -56,6 +57,8 @@ def check_claims(claims: dict) -> None:
             raise InvalidClaims(name)
     if "amr" in claims and not (isinstance(claims["amr"], list) and all(map(_is_string, claims["amr"]))):
         raise InvalidClaims("amr")
+    if "email_verified" in claims and not isinstance(claims["email_verified"], bool):
+        raise InvalidClaims("email_verified")
     audience = claims.get("aud")
     if not (_is_string(audience) or (isinstance(audience, list) and audience and all(map(_is_string, audience)))):
         raise InvalidClaims("aud")
