@@ -4,7 +4,11 @@ BLACKBOX_BASE_URL is the gateway (default http://127.0.0.1:8080); BLACKBOX_SIGNI
 private key, used to sign tokens the way only the auth service should (to prove what a verifier accepts).
 """
 
+import email
 import os
+import re
+import shlex
+import subprocess
 import time
 import uuid
 from collections.abc import Callable
@@ -70,6 +74,21 @@ class Account:
 
     def api(self) -> Gateway:
         return Gateway(self.login()["access"])
+
+
+def mails_to(address: str) -> list[email.message.Message]:
+    """The mails the stack sent to the address: BLACKBOX_MAIL_COMMAND prints the files the auth worker wrote
+    (Django's file backend: the messages, each followed by a line of 79 dashes)."""
+    command = shlex.split(os.environ["BLACKBOX_MAIL_COMMAND"])
+    output = subprocess.run(command, capture_output=True, timeout=30, check=True).stdout
+    messages = [email.message_from_bytes(chunk.strip(b"\n")) for chunk in output.split(b"-" * 79) if chunk.strip()]
+    return [message for message in messages if message["To"] == address]
+
+
+def link_values(message: email.message.Message) -> dict[str, str]:
+    """The uid and token a verification or reset mail gives (the stacks set no link URL)."""
+    uid, token = re.search(r'"uid": "([^"]+)", "token": "([^"]+)"', message.get_payload()).groups()
+    return {"uid": uid, "token": token}
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float = 30, interval: float = 0.25) -> bool:

@@ -49,6 +49,9 @@ def main(arguments: list[str]) -> None:
             ]
         )
         os.environ["BLACKBOX_BASE_URL"] = gateway
+        # The mails the auth worker wrote in its container (Django's file backend), for tests/conftest.py's mails_to.
+        mails = "sh -c 'cat /tmp/sent-mail/* 2>/dev/null || true'"
+        os.environ["BLACKBOX_MAIL_COMMAND"] = f"docker compose --project-name {PROJECT} exec -T auth-worker {mails}"
         run([*PYTEST, "tests", *arguments], env={"BLACKBOX_SIGNING_KEY_FILE": str(key)})
         # After the suite, so that every metric the alerting rules read has been written.
         prometheus = f"http://127.0.0.1:{stack_ports['PROMETHEUS_PORT']}"

@@ -12,6 +12,7 @@ from harness import PYTEST, ROOT, Group, in_service_env, ports, run, status, sui
 
 DEV_DIR = Path(os.environ.get("DEV_DIR", ROOT / ".dev"))
 PRIVATE_KEY = Path(os.environ.get("JWT_PRIVATE_KEY_FILE", DEV_DIR / "keys" / "jwt-private.pem"))
+MAIL_DIR = Path(os.environ.get("EMAIL_FILE_PATH", DEV_DIR / "sent-mail"))
 PUBLIC_KEY = Path(os.environ.get("JWT_PUBLIC_KEY_FILE", DEV_DIR / "keys" / "jwt-public.pem"))
 PORTS = ports("native")
 GATEWAY = f"http://127.0.0.1:{PORTS['GATEWAY_PORT']}"
@@ -48,6 +49,8 @@ def main(arguments: list[str]) -> None:
             "JWT_PRIVATE_KEY_FILE": str(PRIVATE_KEY),
             "JWT_PUBLIC_KEY_FILE": str(PUBLIC_KEY),
             "BLACKBOX_BASE_URL": GATEWAY,
+            # The mails the auth worker wrote (Django's file backend), for tests/conftest.py's mails_to.
+            "BLACKBOX_MAIL_COMMAND": f"sh -c 'cat {MAIL_DIR}/* 2>/dev/null || true'",
         }
     )
     if status(f"{GATEWAY}/healthz") is not None:
