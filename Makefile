@@ -14,13 +14,15 @@ JWT_PRIVATE_KEY_FILE ?= $(DEV_DIR)/keys/jwt-private.pem
 JWT_PUBLIC_KEY_FILE ?= $(DEV_DIR)/keys/jwt-public.pem
 AUTH_SECRET_KEY_FILE ?= $(DEV_DIR)/keys/auth-secret-key
 RESOURCE_SECRET_KEY_FILE ?= $(DEV_DIR)/keys/resource-secret-key
+AUTH_MFA_KEYS_FILE ?= $(DEV_DIR)/keys/auth-mfa-keys
 DJANGO_SECURE_COOKIES ?= false
 EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 EMAIL_FILE_PATH ?= $(DEV_DIR)/sent-mail
 # A development stack: an unverified address logs in (its tokens say email_verified: false). Production: mandatory.
 EMAIL_VERIFICATION ?= optional
 export DEV_DIR GATEWAY_PORT AUTH_PORT RESOURCE_PORT AUTH_DATABASE_URL RESOURCE_DATABASE_URL REDIS_URL \
-	JWT_PRIVATE_KEY_FILE JWT_PUBLIC_KEY_FILE AUTH_SECRET_KEY_FILE RESOURCE_SECRET_KEY_FILE DJANGO_SECURE_COOKIES \
+	JWT_PRIVATE_KEY_FILE JWT_PUBLIC_KEY_FILE AUTH_SECRET_KEY_FILE RESOURCE_SECRET_KEY_FILE AUTH_MFA_KEYS_FILE \
+	DJANGO_SECURE_COOKIES \
 	EMAIL_BACKEND EMAIL_FILE_PATH EMAIL_VERIFICATION
 
 SERVICES := auth_service resource_service
@@ -31,6 +33,7 @@ SERVICES := auth_service resource_service
 define AUTH_ENV
 export DATABASE_URL='$(AUTH_DATABASE_URL)'
 export DJANGO_SECRET_KEY_FILE='$(AUTH_SECRET_KEY_FILE)'
+export MFA_ENCRYPTION_KEYS_FILE='$(AUTH_MFA_KEYS_FILE)'
 export DJANGO_STATIC_ROOT='$(DEV_DIR)/static/auth'
 export GUNICORN_BIND='127.0.0.1:$(AUTH_PORT)'
 endef
@@ -86,7 +89,7 @@ dev-prepare: dev-env keys
 	$(RESOURCE_MANAGE) collectstatic --noinput -v 0
 
 keys: dev-env ## Generate the development secret keys and key pair, unless they exist
-	@for file in "$(AUTH_SECRET_KEY_FILE)" "$(RESOURCE_SECRET_KEY_FILE)"; do \
+	@for file in "$(AUTH_SECRET_KEY_FILE)" "$(RESOURCE_SECRET_KEY_FILE)" "$(AUTH_MFA_KEYS_FILE)"; do \
 		[ -s "$$file" ] || (mkdir -p "$$(dirname "$$file")" && umask 077 \
 			&& python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$file"); \
 	done

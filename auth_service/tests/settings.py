@@ -8,7 +8,7 @@ import os
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-for _name in ("JWT_PRIVATE_KEY", "JWT_PREVIOUS_PUBLIC_KEYS", "DJANGO_SECRET_KEY"):
+for _name in ("JWT_PRIVATE_KEY", "JWT_PREVIOUS_PUBLIC_KEYS", "DJANGO_SECRET_KEY", "MFA_ENCRYPTION_KEYS"):
     os.environ.pop(_name, None)
     os.environ.pop(f"{_name}_FILE", None)
 
@@ -17,6 +17,7 @@ os.environ["JWT_PRIVATE_KEY"] = _key.private_bytes(
     serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
 ).decode()
 os.environ["DJANGO_SECRET_KEY"] = "test-only-secret-key"
+os.environ["MFA_ENCRYPTION_KEYS"] = "test-only-key-of-the-totp-secrets-0123456789"
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from auth_service.settings import *  # noqa: E402,F403

@@ -1,9 +1,12 @@
 """The admin's login keeps the API's rules: the per-address limit, the account lockout, the audit, the same 429."""
 
+import pyotp
 import pytest
+from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
-from auth_service.accounts.models import User
+from auth_service.accounts import second_factor
+from auth_service.accounts.models import TOTPDevice, User
 from auth_service.tokens.models import LoginEvent
 from tests.conftest import PASSWORD
 
@@ -12,23 +15,65 @@ pytestmark = pytest.mark.django_db
 STAFF_PASSWORD = "an admin passphrase"
 
 
+def totp_on(user: User) -> pyotp.TOTP:
+    secret, encrypted = second_factor.new_secret()
+    TOTPDevice.objects.create(user=user, secret=encrypted, confirmed_at=timezone.now())
+    return pyotp.TOTP(secret)
+
+
 @pytest.fixture
 def staff():
     return User.objects.create_superuser(email="admin@example.com", password=STAFF_PASSWORD)
 
 
-def admin_login(client, email: str, password: str, address: str = "10.0.0.1"):
-    return client.post("/auth/admin/login/", {"username": email, "password": password}, HTTP_X_FORWARDED_FOR=address)
+@pytest.fixture
+def staff_totp(staff) -> pyotp.TOTP:
+    return totp_on(staff)
+
+
+def admin_login(client, email: str, password: str, address: str = "10.0.0.1", code: str = ""):
+    body = {"username": email, "password": password, "code": code}
+    return client.post("/auth/admin/login/", body, HTTP_X_FORWARDED_FOR=address)
 
 
 def api_login(api, email: str, password: str, address: str = "10.0.0.1"):
     return api.post("/auth/token/", {"email": email, "password": password}, HTTP_X_FORWARDED_FOR=address)
 
 
-def test_a_staff_login_succeeds_and_is_audited(client, staff):
-    response = admin_login(client, staff.email, STAFF_PASSWORD)
+def test_a_staff_login_with_its_code_succeeds_and_is_audited(client, staff, staff_totp):
+    response = admin_login(client, staff.email, STAFF_PASSWORD, code=staff_totp.now())
     assert response.status_code == 302
     assert LoginEvent.objects.get().outcome == "success"
+
+
+def test_the_login_page_asks_for_the_code(client):
+    page = client.get("/auth/admin/login/").content.decode()
+    assert 'name="code"' in page
+
+
+def test_a_staff_account_without_a_second_factor_cannot_log_in(client, staff):
+    page = admin_login(client, staff.email, STAFF_PASSWORD, code="123456")
+    assert page.status_code == 200
+    assert "Staff accounts need a second factor" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("code", ["", "000000", "not-a-code"])
+def test_a_wrong_or_missing_code_is_refused_and_counted(client, staff, staff_totp, settings, code):
+    settings.LOGIN_MAX_FAILURES = 3
+    page = admin_login(client, staff.email, STAFF_PASSWORD, code=code)
+    assert page.status_code == 200
+    assert "The code is not valid." in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    admin_login(client, staff.email, STAFF_PASSWORD, code=code)  # tries 3 and 4: the password's and the code's
+    assert admin_login(client, staff.email, STAFF_PASSWORD, code=staff_totp.now()).status_code == 429
+
+
+def test_a_recovery_code_opens_the_admin_once(client, staff, staff_totp):
+    (code, *_rest) = second_factor.recovery_codes_new(staff)
+    assert admin_login(client, staff.email, STAFF_PASSWORD, code=code).status_code == 302
+    client.logout()
+    assert admin_login(client, staff.email, STAFF_PASSWORD, code=code).status_code == 200
 
 
 def test_wrong_passwords_at_the_admin_lock_the_account_everywhere(client, api, staff, settings):
@@ -49,18 +94,18 @@ def test_wrong_passwords_at_the_admin_lock_the_account_everywhere(client, api, s
     assert outcomes == ["bad_credentials", "bad_credentials", "locked", "locked"]
 
 
-def test_the_admin_and_the_api_share_the_per_address_limit(client, api, staff, monkeypatch, settings):
+def test_the_admin_and_the_api_share_the_per_address_limit(client, api, staff, staff_totp, monkeypatch, settings):
     rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], login="3/min")
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     assert admin_login(client, "a@example.com", "x").status_code == 200
     assert api_login(api, "b@example.com", "x").status_code == 401
     assert admin_login(client, "c@example.com", "x").status_code == 200
-    refused = admin_login(client, staff.email, STAFF_PASSWORD)
+    refused = admin_login(client, staff.email, STAFF_PASSWORD, code=staff_totp.now())
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert refused.json()["detail"].startswith("Request was throttled.")
     assert api_login(api, staff.email, STAFF_PASSWORD).status_code == 429
-    assert admin_login(client, staff.email, STAFF_PASSWORD, address="10.0.0.2").status_code == 302
+    assert admin_login(client, staff.email, STAFF_PASSWORD, "10.0.0.2", staff_totp.now()).status_code == 302
     assert LoginEvent.objects.filter(outcome="throttled", client_ip="10.0.0.1").count() == 2
 
 

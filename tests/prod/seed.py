@@ -70,6 +70,7 @@ def main(work: Path) -> None:
                 f"{service}-db-{user}", {"username": f"{service}_{user}", "password": secrets.token_urlsafe(30)}
             )
         exports[f"{ENVIRONMENT}-{title}SecretKeyArn"] = secret(f"{service}-secret-key", secrets.token_urlsafe(50))
+    exports[f"{ENVIRONMENT}-AuthMfaKeysArn"] = secret("auth-mfa-keys", secrets.token_urlsafe(48))
 
     parameters = {
         "auth": {

@@ -2,9 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from auth_service.accounts import addresses, services
-from auth_service.accounts.models import User
+from auth_service.accounts.models import TOTPDevice, User
 
 
 class AddressMixin:
@@ -45,11 +46,11 @@ class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     change_password_form = PasswordSetForm
     ordering = ["-date_joined"]
-    list_display = ["email", "email_verified", "display_name", "is_active", "is_staff", "date_joined"]
+    list_display = ["email", "email_verified", "totp_on", "display_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["email_verified", "is_active", "is_staff", "is_superuser", "date_joined"]
     search_fields = ["email", "display_name"]
     readonly_fields = ["id", "date_joined", "last_login"]
-    actions = ["deactivate"]
+    actions = ["deactivate", "turn_off_totp"]
     fieldsets = [
         (None, {"fields": ["id", "email", "email_verified", "password"]}),
         ("Profile", {"fields": ["display_name"]}),
@@ -57,6 +58,20 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]})]
+
+    def get_queryset(self, request):
+        totp_on = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+        return super().get_queryset(request).annotate(has_totp=Exists(totp_on))
+
+    @admin.display(boolean=True, description="TOTP", ordering="has_totp")
+    def totp_on(self, user: User) -> bool:
+        return user.has_totp  # type: ignore[attr-defined]  # annotated by get_queryset
+
+    @admin.action(description="Turn off the second factor (TOTP) of the selected users")
+    def turn_off_totp(self, request, queryset):
+        for user in queryset.filter(has_totp=True):
+            services.totp_turn_off(user=user)
+        self.message_user(request, "Their second factor is off; they were told by mail.", messages.SUCCESS)
 
     @admin.action(description="Deactivate the selected users and revoke their tokens")
     def deactivate(self, request, queryset):

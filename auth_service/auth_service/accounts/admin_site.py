@@ -3,12 +3,15 @@
 The admin's login form would go around the API's per-address limit, the account lockout and the login audit,
 and cost a password hash per try: a door for guessing passwords and for burning CPU and memory. Here it counts
 against the same per-address limit as POST /auth/token/ and checks the password through the same service
-(tokens.services.credentials_check), and past either limit it answers the same 429 with Retry-After.
+(tokens.services.credentials_check), and past either limit it answers the same 429 with Retry-After. A staff
+account needs its second factor here: a TOTP code or a recovery code, counted towards the same lockout; without
+TOTP on (turned on through the API), it cannot log in to the admin at all.
 """
 
 import math
 from types import SimpleNamespace
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import JsonResponse
@@ -20,6 +23,10 @@ from auth_service.tokens import services
 
 
 class AdminLoginForm(AdminAuthenticationForm):
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code", max_length=32, required=False, strip=True
+    )
+
     def clean(self):
         email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if email is not None and password:
@@ -35,6 +42,10 @@ class AdminLoginForm(AdminAuthenticationForm):
             except services.InvalidCredentials:
                 raise self.get_invalid_login_error() from None
             self.confirm_login_allowed(self.user_cache)
+            try:
+                services.staff_second_factor_check(user=self.user_cache, code=self.cleaned_data.get("code") or "")
+            except (services.SecondFactorMissing, services.WrongSecondFactor) as exc:
+                raise forms.ValidationError(exc.message) from None
         return self.cleaned_data
 
 
@@ -46,6 +57,7 @@ def too_many(retry_after: int, detail: str | None = None) -> JsonResponse:
 
 class AdminSite(admin.AdminSite):
     login_form = AdminLoginForm
+    login_template = "accounts/admin_login.html"
 
     def login(self, request, extra_context=None):
         if request.method == "POST":

@@ -74,6 +74,12 @@ NOTICES = {
     "password_changed": ("Your password was changed", "The password of your account {email} was changed."),
     "password_reset": ("Your password was reset", "The password of your account {email} was reset by a link."),
     "account_deleted": ("Your account was deleted", "Your account {email} was deleted, and its data with it."),
+    "mfa_enabled": ("Two-step login is on", "A second factor (TOTP) was turned on for your account {email}."),
+    "mfa_disabled": ("Two-step login is off", "The second factor (TOTP) of your account {email} was turned off."),
+    "recovery_codes": (
+        "New recovery codes",
+        "New recovery codes were made for your account {email}; the old ones no longer work.",
+    ),
 }
 IF_NOT_YOU = (
     "If it was not you, reset your password now with POST /auth/password/reset/ and tell us: every session of the "

@@ -54,3 +54,31 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class TOTPDevice(models.Model):
+    """An account's TOTP secret (RFC 6238), encrypted (accounts/second_factor.py); on once confirmed with a code."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.TextField(help_text="The base32 secret, encrypted with MFA_ENCRYPTION_KEYS.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The latest time step a code was accepted for: that step and every earlier one are refused after.
+    last_step = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "TOTP device"
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for a TOTP code; only its SHA-256 is kept (80 random bits)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

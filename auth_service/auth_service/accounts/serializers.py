@@ -49,3 +49,16 @@ class LinkSerializer(serializers.Serializer):
 
 class PasswordResetConfirmSerializer(LinkSerializer):
     new_password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class CodeSerializer(serializers.Serializer):
+    code = StringField(max_length=6, help_text="Six digits from the authenticator app.")
+
+
+class TOTPEnrolmentSerializer(serializers.Serializer):
+    secret = serializers.CharField(read_only=True, help_text="Base32; for apps that cannot read the URI.")
+    otpauth_uri = serializers.CharField(read_only=True, help_text="otpauth://totp/...: what a QR code would carry.")
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(child=serializers.CharField(), read_only=True)

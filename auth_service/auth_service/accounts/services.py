@@ -1,8 +1,10 @@
 """Account operations: every write to a user goes through here."""
 
 import logging
+import time
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -11,10 +13,10 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from auth_service.accounts import addresses, email_tokens, tasks
-from auth_service.accounts.models import User
+from auth_service.accounts import addresses, email_tokens, second_factor, tasks
+from auth_service.accounts.models import TOTPDevice, User
 from auth_service.celery import app as celery_app
-from auth_service.lib.exceptions import InvalidInput
+from auth_service.lib.exceptions import Conflict, InvalidInput, Refused
 from auth_service.tokens import deletion_orders, lockout
 from auth_service.tokens.models import TokenFamily
 from auth_service.tokens.services import user_sessions_revoke
@@ -252,3 +254,87 @@ def _user_data_deletion_send(*, user: User) -> None:
             queue="resource",
             connection=connection,
         )
+
+
+class ReauthenticationRequired(Refused):
+    message = "Log in again first: this needs a login of the last few minutes."
+    code = "reauthentication_required"
+
+
+def recent_login_check(*, auth_time: object) -> None:
+    """ReauthenticationRequired unless the session's login (its tokens' auth_time) is at most REAUTH_MAX_AGE old."""
+    if not isinstance(auth_time, int | float) or time.time() - auth_time > settings.REAUTH_MAX_AGE:
+        raise ReauthenticationRequired
+
+
+class TOTPAlreadyOn(Conflict):
+    message = "TOTP is already on; turn it off first."
+
+
+class TOTPNotOn(Conflict):
+    message = "TOTP is not on."
+
+
+class WrongCode(InvalidInput):
+    field = "code"
+    message = "The code is not valid."
+
+
+@transaction.atomic
+def totp_enrol(*, user: User) -> dict[str, str]:
+    """Start (or start again) an enrolment: a new secret, inactive until a code confirms it."""
+    if second_factor.is_on(user):
+        raise TOTPAlreadyOn
+    secret, encrypted = second_factor.new_secret()
+    TOTPDevice.objects.update_or_create(user=user, defaults={"secret": encrypted, "last_step": None})
+    return {"secret": secret, "otpauth_uri": second_factor.otpauth_uri(secret=secret, user=user)}
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, code: str) -> list[str]:
+    """Turn TOTP on with a code of the enrolment's secret; the recovery codes, shown this once."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        raise TOTPNotOn("Start an enrolment first.")
+    if device.confirmed_at is not None:
+        raise TOTPAlreadyOn
+    step = second_factor.code_step(device, code)
+    if step is None:
+        raise WrongCode
+    device.confirmed_at, device.last_step = timezone.now(), step
+    device.save(update_fields=["confirmed_at", "last_step"])
+    codes = second_factor.recovery_codes_new(user)
+    _notify(user=user, event="mfa_enabled")
+    return codes
+
+
+def _totp_remove(*, user: User) -> bool:
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    user.recovery_codes.all().delete()
+    return bool(removed)
+
+
+@transaction.atomic
+def totp_disable(*, user: User, password: str) -> None:
+    """Turn TOTP off with the account's password; the recovery codes are void."""
+    _password_confirm(user=user, password=password)
+    if _totp_remove(user=user):
+        _notify(user=user, event="mfa_disabled")
+
+
+@transaction.atomic
+def totp_turn_off(*, user: User) -> None:
+    """The admin's support action: TOTP off, as its owner would turn it off."""
+    if _totp_remove(user=user):
+        _notify(user=user, event="mfa_disabled")
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, password: str) -> list[str]:
+    """A new set of recovery codes, with the account's password; the old ones are void."""
+    _password_confirm(user=user, password=password)
+    if not second_factor.is_on(user):
+        raise TOTPNotOn
+    codes = second_factor.recovery_codes_new(user)
+    _notify(user=user, event="recovery_codes")
+    return codes

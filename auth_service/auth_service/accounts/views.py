@@ -14,12 +14,15 @@ from rest_framework.views import APIView
 from auth_service.accounts import services
 from auth_service.accounts.models import User
 from auth_service.accounts.serializers import (
+    CodeSerializer,
     EmailSerializer,
     LinkSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordSerializer,
+    RecoveryCodesSerializer,
     RegisterSerializer,
+    TOTPEnrolmentSerializer,
     UserSerializer,
     UserUpdateSerializer,
 )
@@ -168,3 +171,72 @@ class EmailVerifyResendView(APIView):
             {"detail": "If an unverified account has this address, a new link is on its way."},
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+REAUTH = "403 `reauthentication_required`: the session's login is older than REAUTH_MAX_AGE"
+
+
+def _recent_login(request: Request) -> User:
+    services.recent_login_check(auth_time=cast(dict, request.auth).get("auth_time"))
+    return cast(User, request.user)
+
+
+class TOTPView(APIView):
+    @swagger_auto_schema(
+        request_body=None,
+        responses={
+            201: openapi.Response("A new secret: TOTP is on once a code of it is confirmed", TOTPEnrolmentSerializer),
+            403: REAUTH,
+            409: "TOTP is already on",
+        },
+    )
+    def post(self, request: Request) -> Response:
+        enrolment = services.totp_enrol(user=_recent_login(request))
+        return Response(enrolment, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+
+    @swagger_auto_schema(
+        request_body=PasswordSerializer,
+        responses={204: "TOTP is off, the recovery codes void", 400: "Wrong password", 403: REAUTH},
+    )
+    def delete(self, request: Request) -> Response:
+        user = _recent_login(request)
+        serializer = PasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.totp_disable(user=user, password=serializer.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TOTPConfirmView(APIView):
+    @swagger_auto_schema(
+        request_body=CodeSerializer,
+        responses={
+            200: openapi.Response("TOTP is on; ten recovery codes, shown this once", RecoveryCodesSerializer),
+            400: "Wrong code",
+            403: REAUTH,
+            409: "No enrolment started, or TOTP is already on",
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = _recent_login(request)
+        serializer = CodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        codes = services.totp_confirm(user=user, code=serializer.validated_data["code"])
+        return Response({"recovery_codes": codes})
+
+
+class RecoveryCodesView(APIView):
+    @swagger_auto_schema(
+        request_body=PasswordSerializer,
+        responses={
+            200: openapi.Response("A new set of recovery codes; the old ones are void", RecoveryCodesSerializer),
+            400: "Wrong password",
+            403: REAUTH,
+            409: "TOTP is not on",
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = _recent_login(request)
+        serializer = PasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        codes = services.recovery_codes_regenerate(user=user, password=serializer.validated_data["password"])
+        return Response({"recovery_codes": codes})

@@ -32,6 +32,17 @@ class Refused(Exception):
     code = "permission_denied"
 
 
+class Conflict(Exception):
+    """The request contradicts the state of what it names: a 409 with `message`."""
+
+    message = "The request conflicts with the current state."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message)
+        if message is not None:
+            self.message = message
+
+
 class TooManyAttempts(Exception):
     """Refused until `retry_after` seconds have passed: a 429 with Retry-After."""
 
@@ -42,11 +53,18 @@ class TooManyAttempts(Exception):
         self.retry_after = retry_after
 
 
+class ConflictError(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
     if isinstance(exc, InvalidInput):
         exc = exceptions.ValidationError({exc.field: exc.messages})
     elif isinstance(exc, CredentialsRefused):
         exc = exceptions.AuthenticationFailed(exc.message, code=exc.code)
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(exc.message)
     elif isinstance(exc, Refused):
         exc = exceptions.PermissionDenied({"detail": exc.message, "code": exc.code})
     elif isinstance(exc, TooManyAttempts):

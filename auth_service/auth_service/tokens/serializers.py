@@ -10,6 +10,19 @@ class LoginSerializer(serializers.Serializer):
     password = StringField(max_length=128, write_only=True, style={"input_type": "password"})
 
 
+class MFALoginSerializer(serializers.Serializer):
+    """The second step of a login: the mfa_token, and a TOTP code or a recovery code."""
+
+    mfa_token = StringField(max_length=128)
+    code = StringField(max_length=6, required=False, help_text="Six digits from the authenticator app.")
+    recovery_code = StringField(max_length=32, required=False, help_text="One of the recovery codes.")
+
+    def validate(self, attrs):
+        if ("code" in attrs) == ("recovery_code" in attrs):
+            raise serializers.ValidationError({"code": ["Give a code or a recovery code, one of them."]})
+        return attrs
+
+
 class RefreshSerializer(serializers.Serializer):
     refresh = StringField(max_length=4096)
 

@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from auth_service.accounts import second_factor
 from auth_service.accounts.models import User
 from auth_service.lib import metrics
 from auth_service.lib.exceptions import CredentialsRefused, Refused
-from auth_service.tokens import lockout, revocation
+from auth_service.tokens import challenges, lockout, revocation
 from auth_service.tokens.models import IssuedRefreshToken, LoginEvent, TokenFamily
 from auth_service.tokens.signing import sign
 from auth_service.tokens.verification import ACCESS, is_canonical_uuid, verified_claims
@@ -41,6 +42,28 @@ class InvalidRefreshToken(CredentialsRefused):
 
     message = "Token is invalid or expired"
     code = "token_not_valid"
+
+
+class MFARequired(Exception):
+    """The right password of an account with a second factor: the login goes on at POST /auth/token/mfa/."""
+
+    def __init__(self, mfa_token: str):
+        super().__init__("a second factor is required")
+        self.mfa_token = mfa_token
+
+
+class InvalidMFAToken(CredentialsRefused):
+    message = "The MFA token is invalid, used or expired; log in again."
+    code = "mfa_token_not_valid"
+
+
+class WrongSecondFactor(CredentialsRefused):
+    message = "The code is not valid."
+    code = "mfa_code_not_valid"
+
+
+class SecondFactorMissing(Exception):
+    message = "Staff accounts need a second factor here: turn on TOTP through the API (POST /auth/mfa/totp/) first."
 
 
 class EmailUnverified(Refused):
@@ -117,7 +140,9 @@ def credentials_check(
     if not isinstance(user, User):
         audit(LoginEvent.Outcome.BAD_CREDENTIALS)
         raise InvalidCredentials
-    lockout.clear(key=key)
+    # With a second factor, the password alone does not forget the failed tries: wrong codes count there too.
+    if not second_factor.is_on(user):
+        lockout.clear(key=key)
     audit(LoginEvent.Outcome.SUCCESS, user)
     update_last_login(User, user)
     return user
@@ -132,11 +157,72 @@ def login(
     )
     if settings.EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
         raise EmailUnverified
+    if second_factor.is_on(user):
+        metrics.mfa_challenges.inc()
+        raise MFARequired(challenges.create(user=user, client_ip=client_ip, user_agent=user_agent))
+    return _session_start(user=user, amr=["pwd"], client_ip=client_ip, user_agent=user_agent, grant="login")
+
+
+def _session_start(*, user: User, amr: list[str], client_ip: str | None, user_agent: str, grant: str) -> dict:
     with transaction.atomic():
-        family = TokenFamily.objects.create(user=user, user_agent=client_description(user_agent), client_ip=client_ip)
+        family = TokenFamily.objects.create(
+            user=user, user_agent=client_description(user_agent), client_ip=client_ip, amr=amr
+        )
         claims = _issue(user=user, family=family)
-    metrics.tokens_issued.labels("login").inc()
+    metrics.tokens_issued.labels(grant).inc()
     return _pair(claims)
+
+
+def login_second_factor(*, mfa_token: str, code: str | None = None, recovery_code: str | None = None) -> dict:
+    """The second step of a login: a TOTP code or a recovery code for the mfa_token's account. A wrong one counts
+    towards the account's lockout and leaves the mfa_token alive; the right one uses it up and starts the session."""
+    pending = challenges.pending(mfa_token)
+    if pending is None:
+        raise InvalidMFAToken
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None:
+        raise InvalidMFAToken
+    key = lockout.attempt(email=user.email)
+    with transaction.atomic():
+        amr = _second_factor_use(user=user, code=code, recovery_code=recovery_code)
+        if not challenges.use(mfa_token):
+            raise InvalidMFAToken
+        pair = _session_start(
+            user=user, amr=amr, client_ip=pending["client_ip"], user_agent=pending["user_agent"], grant="mfa"
+        )
+    lockout.clear(key=key)
+    return pair
+
+
+def _second_factor_use(*, user: User, code: str | None, recovery_code: str | None) -> list[str]:
+    """Use the TOTP code or the recovery code (in the caller's transaction); the session's `amr`, or
+    WrongSecondFactor."""
+    if code is not None:
+        accepted, method, amr = second_factor.totp_code_use(user, code), "totp", ["pwd", "otp", "mfa"]
+    else:
+        accepted, method, amr = (
+            second_factor.recovery_code_use(user, recovery_code or ""),
+            "recovery_code",
+            ["pwd", "mfa"],
+        )
+    if not accepted:
+        metrics.mfa_failures.labels(method).inc()
+        raise WrongSecondFactor
+    return amr
+
+
+def staff_second_factor_check(*, user: User, code: str) -> None:
+    """The admin's second step, after credentials_check: a staff account gives a TOTP code (six digits) or a
+    recovery code, counted towards the account's lockout; one without TOTP on is refused (SecondFactorMissing)."""
+    if not user.is_staff:
+        return
+    if not second_factor.is_on(user):
+        raise SecondFactorMissing
+    key = lockout.attempt(email=user.email)
+    is_totp = len(code) == 6 and code.isdigit()
+    with transaction.atomic():
+        _second_factor_use(user=user, code=code if is_totp else None, recovery_code=None if is_totp else code)
+    lockout.clear(key=key)
 
 
 def login_throttled(*, email: str, client_ip: str | None, user_agent: str) -> None:

@@ -21,7 +21,13 @@ from auth_service.lib.parsers import JSONParser
 from auth_service.lib.throttling import AddressRateThrottle
 from auth_service.lib.views import read_only
 from auth_service.tokens import discovery, keys, oauth, selectors, services
-from auth_service.tokens.serializers import LoginSerializer, RefreshSerializer, SessionSerializer, TokenPairSerializer
+from auth_service.tokens.serializers import (
+    LoginSerializer,
+    MFALoginSerializer,
+    RefreshSerializer,
+    SessionSerializer,
+    TokenPairSerializer,
+)
 
 PAIR_EXAMPLE = {
     "application/json": {
@@ -56,7 +62,9 @@ class LoginView(APIView):
         request_body=LoginSerializer,
         responses={
             200: openapi.Response("A token pair", TokenPairSerializer, examples=PAIR_EXAMPLE),
-            401: "Unknown email, wrong password or inactive account (one answer for all three)",
+            401: "Unknown email, wrong password or inactive account (one answer for all three); or, for the right "
+            'password of an account with a second factor, `{"code": "mfa_required", "mfa_token": ...}`',
+            403: "The right password of an unverified address while verification is mandatory",
             429: "Too many attempts for the account or from the address; see Retry-After",
         },
         security=[],
@@ -64,13 +72,38 @@ class LoginView(APIView):
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pair = services.login(**serializer.validated_data, **_client(request))
+        try:
+            pair = services.login(**serializer.validated_data, **_client(request))
+        except services.MFARequired as required:
+            body = {"detail": "A second factor is required.", "code": "mfa_required", "mfa_token": required.mfa_token}
+            return _no_store(Response(body, status=status.HTTP_401_UNAUTHORIZED))
         return _no_store(Response(pair))
 
     def throttled(self, request, wait):
         email = request.data.get("email") if isinstance(request.data, dict) else None
         services.login_throttled(email=str(email or "")[:254], **_client(request))
         super().throttled(request, wait)
+
+
+class MFALoginView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AddressRateThrottle]
+    throttle_scope = "login"
+
+    @swagger_auto_schema(
+        request_body=MFALoginSerializer,
+        responses={
+            200: openapi.Response("A token pair", TokenPairSerializer, examples=PAIR_EXAMPLE),
+            401: "Wrong code, or an invalid, used or expired mfa_token",
+            429: "Too many attempts for the account or from the address; see Retry-After",
+        },
+        security=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = MFALoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _no_store(Response(services.login_second_factor(**serializer.validated_data)))
 
 
 class RefreshView(APIView):
