@@ -9,8 +9,10 @@ import json
 import os
 import re
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pyotp
 import pytest
 from conftest import BASE_URL, PASSWORD
 from playwright.sync_api import Page, expect, sync_playwright
@@ -90,6 +92,31 @@ def test_docs_register_log_in_authorize_and_call_both_services(page):
     assert status == 200
     assert [project["id"] for project in json.loads(body)["results"]] == [project_id]
     shot(page, "3-api-docs-projects")
+
+
+def test_docs_turn_a_second_factor_on_and_log_in_with_a_code(page):
+    email = f"browser-{uuid.uuid4().hex[:10]}@example.com"
+    page.goto(f"{BASE_URL}/auth/docs/")
+    try_out(page, "operations-register-register_create", {"email": email, "password": PASSWORD})
+    _status, body = try_out(page, "operations-token-token_create", {"email": email, "password": PASSWORD})
+    authorize(page, json.loads(body)["access"])
+    status, body = try_out(page, "operations-mfa-mfa_totp_create")
+    assert status == 201
+    totp = pyotp.TOTP(json.loads(body)["secret"])
+    step = totp.timecode(datetime.now(UTC))
+    # The step before: the current one stays free for the login below.
+    status, body = try_out(page, "operations-mfa-mfa_totp_confirm_create", {"code": totp.generate_otp(step - 1)})
+    assert status == 200
+    assert len(json.loads(body)["recovery_codes"]) == 10
+    shot(page, "4-auth-docs-totp-on")
+    page.goto(f"{BASE_URL}/auth/docs/")  # the page afresh: the login's operation opens again
+    status, body = try_out(page, "operations-token-token_create", {"email": email, "password": PASSWORD})
+    assert status == 401
+    mfa_token = json.loads(body)["mfa_token"]
+    status, body = try_out(page, "operations-token-token_mfa_create", {"mfa_token": mfa_token, "code": totp.now()})
+    assert status == 200
+    assert json.loads(body)["access"]
+    shot(page, "5-auth-docs-logged-in-with-a-code")
 
 
 def test_the_admin_filters_and_searches_tasks(page, alice):

@@ -48,6 +48,10 @@ ENDPOINTS = {
     ),
     "email-verify": ("POST", "/auth/email/verify/", False, {"uid": "MTIz", "token": "abc-123"}),
     "email-verify-resend": ("POST", "/auth/email/verify/resend/", False, {"email": "$email"}),
+    "token-mfa": ("POST", "/auth/token/mfa/", False, {"mfa_token": "abc", "code": "123456"}),
+    "totp-confirm": ("POST", "/auth/mfa/totp/confirm/", True, {"code": "123456"}),
+    "totp-delete": ("DELETE", "/auth/mfa/totp/", True, {"password": PASSWORD}),
+    "recovery-codes": ("POST", "/auth/mfa/recovery-codes/", True, {"password": PASSWORD}),
 }
 
 

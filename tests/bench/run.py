@@ -45,6 +45,7 @@ def environment(work: Path, stack_ports: dict[str, str]) -> dict[str, str]:
         "JWT_PUBLIC_KEY_FILE": str(dev / "keys" / "jwt-public.pem"),
         "AUTH_SECRET_KEY_FILE": str(dev / "keys" / "auth-secret-key"),
         "RESOURCE_SECRET_KEY_FILE": str(dev / "keys" / "resource-secret-key"),
+        "AUTH_MFA_KEYS_FILE": str(dev / "keys" / "auth-mfa-keys"),
         "AUTH_DATABASE_URL": DATABASES["auth"],
         "RESOURCE_DATABASE_URL": DATABASES["resource"],
         "BENCH_NAIVE_DATABASE_URL": DATABASES["naive"],

@@ -1,10 +1,8 @@
 """What the production checks and the rotation drill use besides the gateway: the stack's containers
-(PROD_COMPOSE, the docker compose command run.sh made), the mails its mail server received (BLACKBOX_MAILDIR) and
-moto (PROD_MOTO_URL)."""
+(PROD_COMPOSE, the docker compose command run.sh made) and moto (PROD_MOTO_URL). The mails its mail server
+received are read by tests/conftest.py's mails_to (BLACKBOX_MAILDIR)."""
 
-import email
 import json
-import mailbox
 import os
 import shlex
 import subprocess
@@ -65,11 +63,6 @@ def pooler(command: str) -> list[list[str]]:
         command,
     )
     return [line.split("\t") for line in result.stdout.splitlines()]
-
-
-def mails_to(address: str) -> list[email.message.Message]:
-    box = mailbox.Maildir(os.environ["BLACKBOX_MAILDIR"], create=False)
-    return [message for message in box if message["To"] == address]
 
 
 def object_versions(key: str) -> list[str]:

@@ -6,13 +6,12 @@ Each service is a Redis user of its own, which cannot touch the other's keys.
 """
 
 import json
-import re
 import subprocess
 
 import jwt
 import pytest
-from conftest import NEW_PASSWORD, PASSWORD, Account, Gateway, wait_for
-from containers import compose, mails_to, object_versions, pooler, psql
+from conftest import NEW_PASSWORD, PASSWORD, Account, Gateway, link_values, mails_to, wait_for
+from containers import compose, object_versions, pooler, psql
 
 IMAGES = ["jwt-services/auth:prod", "jwt-services/resource:prod"]
 # Amazon Trust Services' roots: ElastiCache, RDS Proxy, SES and every AWS API present chains ending in one.
@@ -47,12 +46,6 @@ def redis_tries(service: str, commands: list[list[str]]) -> dict[str, str]:
     return json.loads(result.stdout)
 
 
-def link_values(mail) -> dict[str, str]:
-    """The uid and token a mail gives (the stack sets no link URL, so the mail gives the values)."""
-    uid, token = re.search(r'"uid": "([^"]+)", "token": "([^"]+)"', mail.get_payload()).groups()
-    return {"uid": uid, "token": token}
-
-
 @pytest.fixture(scope="module")
 def dana() -> Account:
     """A new account, verified through its welcome mail: EMAIL_VERIFICATION is mandatory here, as in production."""
@@ -60,9 +53,7 @@ def dana() -> Account:
     unverified = Gateway().post("/auth/token/", json={"email": account.email, "password": PASSWORD})
     assert unverified.status_code == 403
     assert unverified.json()["code"] == "email_unverified"
-    assert wait_for(lambda: [m["Subject"] for m in mails_to(account.email)] == ["Welcome"])
-    (welcome,) = mails_to(account.email)
-    assert Gateway().post("/auth/email/verify/", json=link_values(welcome)).status_code == 204
+    account.verify()
     return account
 
 
