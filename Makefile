@@ -15,6 +15,7 @@ JWT_PUBLIC_KEY_FILE ?= $(DEV_DIR)/keys/jwt-public.pem
 AUTH_SECRET_KEY_FILE ?= $(DEV_DIR)/keys/auth-secret-key
 RESOURCE_SECRET_KEY_FILE ?= $(DEV_DIR)/keys/resource-secret-key
 AUTH_MFA_KEYS_FILE ?= $(DEV_DIR)/keys/auth-mfa-keys
+RESOURCE_MFA_KEYS_FILE ?= $(DEV_DIR)/keys/resource-mfa-keys
 DJANGO_SECURE_COOKIES ?= false
 EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 EMAIL_FILE_PATH ?= $(DEV_DIR)/sent-mail
@@ -22,7 +23,7 @@ EMAIL_FILE_PATH ?= $(DEV_DIR)/sent-mail
 EMAIL_VERIFICATION ?= optional
 export DEV_DIR GATEWAY_PORT AUTH_PORT RESOURCE_PORT AUTH_DATABASE_URL RESOURCE_DATABASE_URL REDIS_URL \
 	JWT_PRIVATE_KEY_FILE JWT_PUBLIC_KEY_FILE AUTH_SECRET_KEY_FILE RESOURCE_SECRET_KEY_FILE AUTH_MFA_KEYS_FILE \
-	DJANGO_SECURE_COOKIES \
+	RESOURCE_MFA_KEYS_FILE DJANGO_SECURE_COOKIES \
 	EMAIL_BACKEND EMAIL_FILE_PATH EMAIL_VERIFICATION
 
 SERVICES := auth_service resource_service
@@ -42,6 +43,7 @@ define RESOURCE_ENV
 unset JWT_PRIVATE_KEY JWT_PRIVATE_KEY_FILE
 export DATABASE_URL='$(RESOURCE_DATABASE_URL)'
 export DJANGO_SECRET_KEY_FILE='$(RESOURCE_SECRET_KEY_FILE)'
+export MFA_ENCRYPTION_KEYS_FILE='$(RESOURCE_MFA_KEYS_FILE)'
 export DJANGO_STATIC_ROOT='$(DEV_DIR)/static/resource'
 export MEDIA_ROOT='$(DEV_DIR)/media'
 export GUNICORN_BIND='127.0.0.1:$(RESOURCE_PORT)'
@@ -89,7 +91,8 @@ dev-prepare: dev-env keys
 	$(RESOURCE_MANAGE) collectstatic --noinput -v 0
 
 keys: dev-env ## Generate the development secret keys and key pair, unless they exist
-	@for file in "$(AUTH_SECRET_KEY_FILE)" "$(RESOURCE_SECRET_KEY_FILE)" "$(AUTH_MFA_KEYS_FILE)"; do \
+	@for file in "$(AUTH_SECRET_KEY_FILE)" "$(RESOURCE_SECRET_KEY_FILE)" "$(AUTH_MFA_KEYS_FILE)" \
+		"$(RESOURCE_MFA_KEYS_FILE)"; do \
 		[ -s "$$file" ] || (mkdir -p "$$(dirname "$$file")" && umask 077 \
 			&& python3 -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$file"); \
 	done

@@ -52,7 +52,8 @@ WSGI_APPLICATION = "auth_service.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The admin's login page with the second factor's field (lib/templates/admin_login.html).
+        "DIRS": [Path(__file__).resolve().parent / "lib" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -121,6 +122,11 @@ REST_FRAMEWORK: dict[str, Any] = {
 }
 
 JWT_ISSUER = envstr("JWT_ISSUER", "http://localhost:8080/auth")
+
+# The keys the TOTP secrets of the second factors are encrypted with (lib/totp.py); the web service's start fails
+# without them (wsgi.py). TOTP_ISSUER is the name authenticator apps show beside the account.
+MFA_ENCRYPTION_KEYS = envsecret("MFA_ENCRYPTION_KEYS", required=False)
+TOTP_ISSUER = envstr("TOTP_ISSUER", "jwt-services")
 JWT_AUDIENCE = envstr("JWT_AUDIENCE", "resource-service")
 JWT_LEEWAY_SECONDS = 30
 

@@ -88,11 +88,8 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
 # Only the web service signs; its start fails naming the setting when the key is missing (wsgi.py).
 JWT_PRIVATE_KEY = envsecret("JWT_PRIVATE_KEY", required=False)
-# The keys the TOTP secrets are encrypted with (accounts/second_factor.py); the web service's start fails without
-# them (wsgi.py). The name authenticator apps show beside the account; the age of a login, in seconds, beyond which
-# turning the second factor on or off and new recovery codes ask for a new login.
-MFA_ENCRYPTION_KEYS = envsecret("MFA_ENCRYPTION_KEYS", required=False)
-TOTP_ISSUER = envstr("TOTP_ISSUER", "jwt-services")
+# The age of a login, in seconds, beyond which turning the second factor on or off and new recovery codes ask for a
+# new login.
 REAUTH_MAX_AGE = envint("REAUTH_MAX_AGE", 300)
 JWT_PREVIOUS_PUBLIC_KEYS = envsecret("JWT_PREVIOUS_PUBLIC_KEYS", required=False)
 

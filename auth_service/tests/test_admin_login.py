@@ -7,6 +7,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from auth_service.accounts import second_factor
 from auth_service.accounts.models import TOTPDevice, User
+from auth_service.lib import totp
 from auth_service.tokens.models import LoginEvent
 from tests.conftest import PASSWORD
 
@@ -16,7 +17,7 @@ STAFF_PASSWORD = "an admin passphrase"
 
 
 def totp_on(user: User) -> pyotp.TOTP:
-    secret, encrypted = second_factor.new_secret()
+    secret, encrypted = totp.new_secret()
     TOTPDevice.objects.create(user=user, secret=encrypted, confirmed_at=timezone.now())
     return pyotp.TOTP(secret)
 

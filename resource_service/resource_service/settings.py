@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "resource_service.owners",
     "resource_service.projects",
     "resource_service.exports",
+    "resource_service.staff",
 ]
 
 # The admin's login (admin_login/site.py): tries per address a minute (and, as the API's, per account).

@@ -46,6 +46,7 @@ def environment(work: Path, stack_ports: dict[str, str]) -> dict[str, str]:
         "AUTH_SECRET_KEY_FILE": str(dev / "keys" / "auth-secret-key"),
         "RESOURCE_SECRET_KEY_FILE": str(dev / "keys" / "resource-secret-key"),
         "AUTH_MFA_KEYS_FILE": str(dev / "keys" / "auth-mfa-keys"),
+        "RESOURCE_MFA_KEYS_FILE": str(dev / "keys" / "resource-mfa-keys"),
         "AUTH_DATABASE_URL": DATABASES["auth"],
         "RESOURCE_DATABASE_URL": DATABASES["resource"],
         "BENCH_NAIVE_DATABASE_URL": DATABASES["naive"],

@@ -70,7 +70,8 @@ def main(work: Path) -> None:
                 f"{service}-db-{user}", {"username": f"{service}_{user}", "password": secrets.token_urlsafe(30)}
             )
         exports[f"{ENVIRONMENT}-{title}SecretKeyArn"] = secret(f"{service}-secret-key", secrets.token_urlsafe(50))
-    exports[f"{ENVIRONMENT}-AuthMfaKeysArn"] = secret("auth-mfa-keys", secrets.token_urlsafe(48))
+    for title in ("Auth", "Resource"):
+        exports[f"{ENVIRONMENT}-{title}MfaKeysArn"] = secret(f"{title.lower()}-mfa-keys", secrets.token_urlsafe(48))
 
     parameters = {
         "auth": {

@@ -57,7 +57,7 @@ def too_many(retry_after: int, detail: str | None = None) -> JsonResponse:
 
 class AdminSite(admin.AdminSite):
     login_form = AdminLoginForm
-    login_template = "accounts/admin_login.html"
+    login_template = "admin_login.html"
 
     def login(self, request, extra_context=None):
         if request.method == "POST":

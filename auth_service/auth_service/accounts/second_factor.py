@@ -1,79 +1,27 @@
-"""The second factor: TOTP (RFC 6238, pyotp) and recovery codes.
-
-The TOTP secret is stored encrypted with Fernet (`cryptography`) under MFA_ENCRYPTION_KEYS: whitespace-separated
-keys, any string of at least 32 characters each, the first of which encrypts and all of which decrypt (to rotate,
-put a new key first and run `manage.py rotate_mfa_secrets`, then drop the old one). A code is accepted for the
-current time step or the one before (RFC 6238 section 5.2), once: the step it was accepted for, and every earlier
-one, is refused after, and the device's row is locked while a code is checked, so that a replay on another worker
-waits and fails. Recovery codes are 16 base32 characters (80 random bits), kept as their SHA-256 only.
+"""The second factor of an account: its TOTP device (lib/totp.py: the codes, the secret's encryption) and its
+recovery codes. The device's row is locked while a code is checked, so that a replay on another worker waits and
+fails. Recovery codes are 16 base32 characters (80 random bits), kept as their SHA-256 only.
 """
 
 import base64
 import hashlib
-import hmac
 import secrets
 
-import pyotp
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from auth_service.accounts.models import RecoveryCode, TOTPDevice, User
+from auth_service.lib import totp
 
 RECOVERY_CODES = 10
-MIN_KEY_LENGTH = 32
-
-
-def _fernet(key: str) -> Fernet:
-    # Fernet wants 32 random bytes; a key of the setting is any long string, so it is stretched with HKDF.
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"auth_service totp secrets").derive(
-        key.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(derived))
-
-
-def encryption() -> MultiFernet:
-    """The keys of MFA_ENCRYPTION_KEYS; ImproperlyConfigured, naming the setting, without a usable one."""
-    keys = (settings.MFA_ENCRYPTION_KEYS or "").split()
-    if not keys:
-        raise ImproperlyConfigured("MFA_ENCRYPTION_KEYS (or MFA_ENCRYPTION_KEYS_FILE) must be set")
-    if any(len(key) < MIN_KEY_LENGTH for key in keys):
-        raise ImproperlyConfigured(f"each key of MFA_ENCRYPTION_KEYS must have at least {MIN_KEY_LENGTH} characters")
-    return MultiFernet([_fernet(key) for key in keys])
 
 
 def secret_of(device: TOTPDevice) -> str:
-    try:
-        return encryption().decrypt(device.secret.encode()).decode()
-    except InvalidToken as exc:
-        raise ImproperlyConfigured("a TOTP secret does not decrypt with any key of MFA_ENCRYPTION_KEYS") from exc
-
-
-def new_secret() -> tuple[str, str]:
-    """A new base32 secret, and its encryption."""
-    secret = pyotp.random_base32()
-    return secret, encryption().encrypt(secret.encode()).decode()
-
-
-def otpauth_uri(*, secret: str, user: User) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=settings.TOTP_ISSUER)
+    return totp.decrypt(device.secret)
 
 
 def code_step(device: TOTPDevice, code: str) -> int | None:
-    """The time step the code is right for (now or the step before), if it is later than the last one used."""
-    if not (len(code) == 6 and code.isascii() and code.isdigit()):
-        return None
-    totp = pyotp.TOTP(secret_of(device))
-    now = totp.timecode(timezone.now())
-    for step in (now, now - 1):
-        if device.last_step is not None and step <= device.last_step:
-            continue
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
+    """The time step the code is right for, if it is later than the device's last one."""
+    return totp.accepted_step(secret=secret_of(device), code=code, last_step=device.last_step)
 
 
 def _digest(code: str) -> str:

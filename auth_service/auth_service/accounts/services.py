@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_decode
 from auth_service.accounts import addresses, email_tokens, second_factor, tasks
 from auth_service.accounts.models import TOTPDevice, User
 from auth_service.celery import app as celery_app
+from auth_service.lib import totp
 from auth_service.lib.exceptions import Conflict, InvalidInput, Refused
 from auth_service.tokens import deletion_orders, lockout
 from auth_service.tokens.models import TokenFamily
@@ -285,9 +286,9 @@ def totp_enrol(*, user: User) -> dict[str, str]:
     """Start (or start again) an enrolment: a new secret, inactive until a code confirms it."""
     if second_factor.is_on(user):
         raise TOTPAlreadyOn
-    secret, encrypted = second_factor.new_secret()
+    secret, encrypted = totp.new_secret()
     TOTPDevice.objects.update_or_create(user=user, defaults={"secret": encrypted, "last_step": None})
-    return {"secret": secret, "otpauth_uri": second_factor.otpauth_uri(secret=secret, user=user)}
+    return {"secret": secret, "otpauth_uri": totp.otpauth_uri(secret=secret, name=user.email)}
 
 
 @transaction.atomic

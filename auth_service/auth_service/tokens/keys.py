@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from auth_service.accounts import second_factor
+from auth_service.lib import totp
 from auth_service.tokens.jwk import ALGORITHM, b64url_uint, thumbprint
 
 MIN_KEY_BITS = 2048
@@ -80,9 +80,9 @@ def verification_keys() -> dict[str, rsa.RSAPublicKey]:
 
 
 def check_configuration() -> None:
-    """Fail the start if the signing key or the keys of the TOTP secrets are missing or unusable."""
+    """Fail the start if the signing key or the keys of the TOTP secrets (lib/totp.py) are missing or unusable."""
     signing_key()
-    second_factor.encryption()
+    totp.encryption()
 
 
 def verification_key(kid: str) -> rsa.RSAPublicKey | None:

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from resource_service.lib import totp
 from resource_service.tokens.jwk import thumbprint
 
 logger = logging.getLogger(__name__)
@@ -180,6 +181,8 @@ def verification_keys() -> dict[str, rsa.RSAPublicKey]:
 
 
 def check_configuration() -> None:
-    """Fail the start if no key source is configured or the PEM bundle is unusable."""
+    """Fail the start if no key source is configured or the PEM bundle is unusable, or the keys of the staff's TOTP
+    secrets (lib/totp.py) are missing or unusable."""
     if not (settings.JWT_DISCOVERY or settings.JWT_JWKS_URL):
         verification_keys()
+    totp.encryption()
