@@ -11,8 +11,8 @@ import secrets
 import threading
 import time
 
-from conftest import Account, Gateway, wait_for
-from containers import compose, docker, mails_to, pooler, psql, secret, secrets_manager
+from conftest import Account, Gateway, mails_to, wait_for
+from containers import compose, docker, pooler, psql, secret, secrets_manager
 
 MAX_OUTAGE = 5.0
 SERVICES = ("auth", "auth-worker", "resource", "resource-worker")
