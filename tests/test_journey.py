@@ -63,5 +63,9 @@ def test_deleting_the_account_purges_its_projects(alice, sign_like_the_stack):
 
 
 def test_a_new_account_sees_none_of_the_others_data(alice):
-    alice.api().post("/api/projects/", json={"name": "Alice's"})
-    assert Account("carol").api().get("/api/projects/").json()["count"] == 0
+    created = alice.api().post("/api/projects/", json={"name": "Alice's"})
+    assert created.status_code == 201
+    assert alice.api().get(f"/api/projects/{created.json()['id']}/").status_code == 200
+    carol = Account("carol").api()
+    assert carol.get("/api/projects/").json()["count"] == 0
+    assert carol.get(f"/api/projects/{created.json()['id']}/").status_code == 404

@@ -53,16 +53,24 @@ def test_unticking_active_in_the_form_revokes_tokens(api, staff_client, alice, d
     assert api.post("/auth/token/refresh/", {"refresh": pair["refresh"]}).status_code == 401
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/auth/admin/accounts/user/?q=alice&is_active__exact=1",
-        "/auth/admin/tokens/tokenfamily/?revoked_reason=reuse",
-        "/auth/admin/tokens/loginevent/?outcome=success",
-    ],
-)
-def test_admin_lists_with_search_and_filters(staff_client, alice, url):
-    assert staff_client.get(url).status_code == 200
+def test_admin_user_search_and_filter_find_the_rows(staff_client, alice, bob):
+    User.objects.filter(pk=bob.pk).update(is_active=False)
+    listed = staff_client.get("/auth/admin/accounts/user/?q=example.com&is_active__exact=1").context["cl"].result_list
+    assert {user.email for user in listed} == {alice.email, "admin@example.com"}
+    listed = staff_client.get("/auth/admin/accounts/user/?q=alice").context["cl"].result_list
+    assert [user.email for user in listed] == [alice.email]
+
+
+def test_admin_login_event_and_session_filters_find_the_rows(api, staff_client, alice):
+    ended = login(api, alice.email)
+    login(api, alice.email)
+    api.post("/auth/token/", {"email": alice.email, "password": "wrong"})
+    assert api.post("/auth/logout/", {"refresh": ended["refresh"]}).status_code == 204
+    events = staff_client.get("/auth/admin/tokens/loginevent/?outcome=success").context["cl"].result_list
+    assert [(event.email, event.outcome) for event in events] == [(alice.email, "success")] * 2
+    sessions = staff_client.get("/auth/admin/tokens/tokenfamily/?revoked_reason=logout").context["cl"].result_list
+    sid = jwt.decode(ended["access"], options={"verify_signature": False})["sid"]
+    assert [str(session.pk) for session in sessions] == [sid]
 
 
 def test_setting_a_password_in_the_admin_ends_every_login_of_the_user(

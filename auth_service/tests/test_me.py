@@ -97,8 +97,9 @@ def test_a_deletion_the_broker_cannot_take_is_a_503_and_leaves_the_account_to_de
     assert json.loads(broker.lpop("resource:resource"))["headers"]["task"] == "resource.delete_user_data"
 
 
-def test_delete_of_one_user_leaves_the_others_alone(api, alice_api, bob, broker):
-    alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json")
+def test_delete_of_one_user_leaves_the_others_alone(api, alice, alice_api, bob, broker):
+    assert alice_api.delete("/auth/me/", {"password": PASSWORD}, format="json").status_code == 204
+    assert not User.objects.get(pk=alice.pk).is_active
     assert User.objects.get(pk=bob.pk).is_active
     assert login(api, bob.email)["access"]
 
