@@ -30,6 +30,7 @@ def test_an_account_locks_after_the_failures_and_refuses_the_right_password_too(
     locked = attempt(api, alice.email, PASSWORD)
     assert locked.status_code == 429
     assert 0 < int(locked["Retry-After"]) <= settings.LOGIN_LOCKOUT_SECONDS
+    assert list(LoginEvent.objects.filter(outcome="locked").values_list("email", flat=True)) == [alice.email]
     # Another account from the same address is not affected.
     assert attempt(api, "bob@example.com").status_code == 401
 

@@ -1,4 +1,7 @@
-"""Hypothesis strategies for hostile input: any JSON value, including what Python's json module lets through."""
+"""Hypothesis strategies for hostile input: any JSON value, including what Python's json module lets through; and the
+oracle that tells a valid body among them."""
+
+import json
 
 from hypothesis import strategies as st
 
@@ -16,6 +19,11 @@ containers = st.recursive(
     scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
 )
 json_values = scalars | containers
+# What RFC 8259 allows: no NaN nor infinities.
+strict_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+)
 
 
 def bodies(fields: dict[str, object]) -> st.SearchStrategy:
@@ -24,3 +32,14 @@ def bodies(fields: dict[str, object]) -> st.SearchStrategy:
     objects = st.fixed_dictionaries({}, optional=field_values) | st.fixed_dictionaries(field_values)
     extra = st.dictionaries(st.text(max_size=12), json_values, max_size=3)
     return json_values | st.builds(lambda known, more: {**more, **known}, objects, extra)
+
+
+def holds_every_field(body: object, fields: dict[str, object]) -> bool:
+    """Whether the body is JSON (RFC 8259) holding each of the fields with its value, beside any others."""
+    if not (isinstance(body, dict) and all(name in body and body[name] == value for name, value in fields.items())):
+        return False
+    try:
+        json.dumps(body, allow_nan=False)
+    except ValueError:
+        return False
+    return True

@@ -230,9 +230,18 @@ def login_throttled(*, email: str, client_ip: str | None, user_agent: str) -> No
     _audit(email=email, outcome=LoginEvent.Outcome.THROTTLED, user=None, client_ip=client_ip, user_agent=user_agent)
 
 
+def _refresh_claims(raw: str) -> dict:
+    """The claims of a refresh token this service signed, naming its user and its session as the service writes
+    them (a canonical UUID each); jwt.InvalidTokenError otherwise."""
+    token = verified_claims(raw, token_type=REFRESH)
+    if not (is_canonical_uuid(token["sub"]) and is_canonical_uuid(token.get("sid"))):
+        raise jwt.InvalidTokenError("sub and sid are canonical UUIDs")
+    return token
+
+
 def _decode_refresh(raw: str) -> dict:
     try:
-        return verified_claims(raw, token_type=REFRESH)
+        return _refresh_claims(raw)
     except jwt.InvalidTokenError as exc:
         metrics.refresh_failures.labels("invalid").inc()
         raise InvalidRefreshToken from exc
@@ -296,7 +305,7 @@ def _reused(*, record: IssuedRefreshToken, now: datetime) -> dict:
 def logout(*, raw: str) -> None:
     """Revoke the login that the refresh token belongs to; an expired or revoked one is already out."""
     try:
-        token = verified_claims(raw, token_type=REFRESH)
+        token = _refresh_claims(raw)
     except jwt.ExpiredSignatureError:
         return
     except jwt.InvalidTokenError as exc:
