@@ -139,8 +139,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An unacknowledged task of a worker that died is delivered again after this many seconds.
 # Workers look for such tasks every 10 s (kombu's default looks only every 100 s).
+CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 900),
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,
     "global_keyprefix": REDIS_KEY_PREFIX,
@@ -155,6 +156,7 @@ SWAGGER_USE_COMPAT_RENDERERS = False
 SWAGGER_SETTINGS = {
     "USE_SESSION_AUTH": False,
     "DEFAULT_AUTO_SCHEMA_CLASS": "auth_service.lib.schema.AutoSchema",
+    "DEFAULT_GENERATOR_CLASS": "auth_service.lib.schema.SchemaGenerator",
     "SECURITY_DEFINITIONS": {
         "Bearer": {
             "type": "apiKey",

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -99,3 +103,16 @@ def test_the_folders_the_service_writes_by_default_stay_out_of_its_image():
 
     ignored = (django_settings.BASE_DIR / ".dockerignore").read_text().split()
     assert {"sent-mail", "staticfiles"} <= set(ignored)
+
+
+def test_production_hashes_passwords_with_argon2():
+    """The tests hash with MD5 for speed; a service started with its own settings hashes with Argon2id."""
+    script = (
+        "import django; django.setup(); from django.contrib.auth.hashers import identify_hasher, make_password;"
+        " print(identify_hasher(make_password('a long passphrase')).algorithm)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "auth_service.settings"}
+    result = subprocess.run(  # noqa: S603 (this interpreter, this repository's settings)
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "argon2"

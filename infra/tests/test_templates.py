@@ -185,6 +185,37 @@ def test_each_execution_role_reads_exactly_the_secrets_of_its_tasks():
             assert granted == needed_by_role.get(role_id, set()), (stack, role_id)
 
 
+# The actions that read a secret or a parameter, and a pattern any of them could be granted with.
+SECRET_READS = re.compile(r"^(secretsmanager|ssm):(\*|Get\w*|Batch\w*|Describe\w*|\w*\*)$|^\*$", re.IGNORECASE)
+
+
+def statements(role: dict) -> list[dict]:
+    return [
+        statement
+        for policy in role["Properties"].get("Policies", [])
+        for statement in expand(policy["PolicyDocument"]["Statement"])
+    ]
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_every_grant_to_read_secrets_names_each_one_without_a_wildcard():
+    """The test above compares the secrets a role names; a wildcard ARN, or an action that reads secrets granted
+    on "*", names none and would pass it while granting them all."""
+    for stack in TEMPLATES:
+        for role_id, role in resources(stack, "AWS::IAM::Role").items():
+            for statement in statements(role):
+                if statement["Effect"] != "Allow" or not any(
+                    SECRET_READS.match(action) for action in as_list(statement["Action"])
+                ):
+                    continue
+                assert "NotResource" not in statement, (stack, role_id)
+                for resource in as_list(statement["Resource"]):
+                    assert "*" not in refs_in(resource), (stack, role_id, resource)
+
+
 def test_every_log_group_keeps_logs_for_a_while_encrypted():
     groups = [(stack, group) for stack in TEMPLATES for group in resources(stack, "AWS::Logs::LogGroup").values()]
     assert len(groups) >= 5

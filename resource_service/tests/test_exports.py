@@ -1,14 +1,18 @@
 import csv
 import io
 import json
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from celery.exceptions import Retry, SoftTimeLimitExceeded
+from django.db import connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
-from resource_service.exports import services
+from resource_service.celery import app as celery_app
+from resource_service.exports import services, tasks
 from resource_service.exports.models import Export
 from resource_service.exports.views import ExportCreateView
 from resource_service.projects.models import Task
@@ -38,6 +42,26 @@ def test_requesting_an_export_queues_it_on_commit(
     message = json.loads(broker.lpop("resource:resource"))
     assert message["headers"]["task"] == "resource.run_export"
     assert body["id"] in message["headers"]["argsrepr"]
+
+
+@pytest.mark.django_db(transaction=True)  # the request's own commit queues the run, as in production
+def test_an_export_the_broker_cannot_take_is_a_503_and_leaves_no_export_behind(
+    alice_api, alice_project, media, broker, monkeypatch
+):
+    send_task = celery_app.send_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(celery_app, "send_task", broker_down)
+    assert request_export(alice_api, alice_project).status_code == 503
+    assert not Export.objects.exists()
+
+    monkeypatch.setattr(celery_app, "send_task", send_task)
+    asked_again = request_export(alice_api, alice_project)
+    assert asked_again.status_code == 202
+    assert list(Export.objects.values_list("id", "status")) == [(uuid.UUID(asked_again.json()["id"]), "pending")]
+    assert asked_again.json()["id"] in json.loads(broker.lpop("resource:resource"))["headers"]["argsrepr"]
 
 
 def test_a_done_csv_export_is_downloadable(alice_api, alice_project, garden_tasks, media):
@@ -121,6 +145,45 @@ def test_running_an_export_twice_writes_one_file(alice_project, garden_tasks, me
     assert [path.name for path in (media / "exports").iterdir()] == [f"{export.pk}.csv"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_second_delivery_while_the_first_runs_leaves_the_export_to_it(
+    alice_project, garden_tasks, media, monkeypatch
+):
+    """Two workers given one export at once (a redelivery, a duplicate message): one writes it, the other leaves it
+    alone rather than rendering it a second time and counting an attempt that was not lost."""
+    export = Export.objects.create(owner_id=alice_project.owner_id, project=alice_project, format="csv")
+    rendering, go_on = threading.Event(), threading.Event()
+    renders = []
+    render = services.render_tasks
+
+    def paused_render(**kwargs):
+        renders.append(threading.get_ident())
+        rendering.set()
+        assert go_on.wait(10)
+        return render(**kwargs)
+
+    monkeypatch.setattr(services, "render_tasks", paused_render)
+
+    def first() -> None:
+        try:
+            services.export_run(export_id=export.pk)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=first)
+    worker.start()
+    assert rendering.wait(10)
+    with pytest.raises(services.ExportInProgress) as busy:  # the second delivery, while the first renders
+        services.export_run(export_id=export.pk)
+    assert 0 < busy.value.seconds_left <= services.run_time_limit()
+    go_on.set()
+    worker.join(10)
+
+    export.refresh_from_db()
+    assert (export.status, export.attempts, len(renders)) == ("done", 1, 1)
+    assert [path.name for path in (media / "exports").iterdir()] == [f"{export.pk}.csv"]
+
+
 def test_an_export_whose_worker_was_lost_is_run_again_to_completion(alice_project, garden_tasks, media):
     export = services.export_request(project=alice_project, format="csv")
     (media / "exports").mkdir(parents=True)
@@ -133,6 +196,53 @@ def test_an_export_whose_worker_was_lost_is_run_again_to_completion(alice_projec
     assert (export.status, export.attempts) == ("done", 2)
     assert export.file.read().decode().startswith("id,title")
     assert len(list((media / "exports").iterdir())) == 1
+
+
+def test_a_run_started_longer_ago_than_the_time_limit_was_lost_and_runs_again(alice_project, media):
+    export = services.export_request(project=alice_project, format="csv")
+    started = timezone.now() - timedelta(seconds=services.run_time_limit() + 1)
+    Export.objects.filter(pk=export.pk).update(status="running", attempts=1, started_at=started)
+    services.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == ("done", 2)
+    assert export.started_at > started
+
+
+def test_a_delivery_that_finds_the_export_running_is_tried_again_once_that_run_must_be_over(
+    alice_project, media, monkeypatch
+):
+    export = services.export_request(project=alice_project, format="csv")
+    Export.objects.filter(pk=export.pk).update(status="running", attempts=1, started_at=timezone.now())
+    retried = {}
+
+    def retry(**kwargs):
+        retried.update(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(tasks.run_export, "retry", retry)
+    with pytest.raises(Retry):
+        tasks.run_export(str(export.pk))
+    assert services.run_time_limit() - 2 <= retried["countdown"] <= services.run_time_limit()
+    assert Export.objects.get(pk=export.pk).attempts == 1
+
+
+def test_a_run_past_the_time_limit_ends_failed_with_the_reason(alice_project, media, monkeypatch):
+    def too_long(**kwargs):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(services, "render_tasks", too_long)
+    export = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.error) == ("failed", "The export could not be written (SoftTimeLimitExceeded).")
+
+
+def test_the_run_is_stopped_then_killed_before_the_broker_would_deliver_it_again(settings):
+    assert (tasks.run_export.soft_time_limit, tasks.run_export.time_limit) == (
+        settings.EXPORT_TIME_LIMIT,
+        settings.EXPORT_TIME_LIMIT + settings.EXPORT_TIME_LIMIT_GRACE,
+    )
+    assert tasks.run_export.time_limit < settings.CELERY_VISIBILITY_TIMEOUT
 
 
 def test_an_export_lost_too_often_fails_instead_of_looping(alice_project, media):

@@ -27,6 +27,7 @@ class Export(models.Model):
     error = models.CharField(max_length=500, blank=True)
     file = models.FileField(upload_to="exports/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # of the latest run
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import logging
+import math
 import uuid
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from resource_service.celery import app as celery_app
 from resource_service.exports.models import Export
@@ -35,8 +37,31 @@ def export_request(*, project: Project, format: str) -> Export:
         owner_write_begin(owner_id=project.owner_id)
         export = Export.objects.create(owner_id=project.owner_id, project=project, format=format)
         export_id = str(export.pk)
-        transaction.on_commit(lambda: celery_app.send_task(RUN_EXPORT_TASK, args=[export_id]))
+        transaction.on_commit(lambda: _queue(export_id))
     return export
+
+
+def _queue(export_id: str) -> None:
+    """Queue the export's run. If the broker cannot take it, the export goes and the error stands (the request's
+    503): a pending export that no worker will ever run would wait for nothing until the cleanup failed it."""
+    try:
+        celery_app.send_task(RUN_EXPORT_TASK, args=[export_id])
+    except OperationalError:
+        Export.objects.filter(pk=export_id).delete()
+        raise
+
+
+class ExportInProgress(Exception):
+    """Another worker runs the export now: its run ends, one way or the other, within `seconds_left`."""
+
+    def __init__(self, seconds_left: int):
+        super().__init__(f"another worker runs the export for at most {seconds_left} s more")
+        self.seconds_left = seconds_left
+
+
+def run_time_limit() -> int:
+    """The seconds after which a worker stops an export's run for good (its Celery hard time limit)."""
+    return settings.EXPORT_TIME_LIMIT + settings.EXPORT_TIME_LIMIT_GRACE
 
 
 def _csv_safe(value: object) -> str:
@@ -59,17 +84,28 @@ def render_tasks(*, project: Project, format: str) -> bytes:
 
 
 def _claim(export_id: uuid.UUID | str) -> Export | None:
-    """Mark the export running and count the attempt; None if there is nothing left to do."""
+    """Mark the export running and count the attempt; None if there is nothing left to do, ExportInProgress if
+    another worker's run of it may still be going on.
+
+    A run started within the time limit is another worker's (a second delivery of one message, or a duplicate);
+    a worker lost mid-run leaves its export running, and the broker delivers it again only after its visibility
+    timeout, which is longer than the time limit (settings check it), so that a redelivery finds the run over.
+    """
+    now = timezone.now()
     with transaction.atomic():
         export = Export.objects.select_for_update().filter(pk=export_id).first()
         if export is None or export.status in (Export.Status.DONE, Export.Status.FAILED):
             return None
+        if export.status == Export.Status.RUNNING and export.started_at is not None:
+            seconds_left = (export.started_at - now).total_seconds() + run_time_limit()
+            if seconds_left > 0:
+                raise ExportInProgress(math.ceil(seconds_left))
         if export.attempts >= MAX_ATTEMPTS:
             _finish(export, Export.Status.FAILED, error="The export was interrupted too many times.")
             return None
-        export.status = Export.Status.RUNNING
+        export.status, export.started_at = Export.Status.RUNNING, now
         export.attempts += 1
-        export.save(update_fields=["status", "attempts"])
+        export.save(update_fields=["status", "started_at", "attempts"])
         return export
 
 
