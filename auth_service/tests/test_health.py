@@ -56,6 +56,24 @@ def test_docs_and_schema_are_served(client):
     assert "Bearer" in schema.json()["securityDefinitions"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "documented"),
+    [
+        ("get", "/me/", {"200", "401", "429", "503"}),
+        ("post", "/logout-all/", {"204", "401", "429", "503"}),
+        ("post", "/register/", {"201", "400", "415", "429", "503"}),
+        ("delete", "/sessions/{session_id}/", {"204", "400", "401", "404", "429", "503"}),
+    ],
+)
+def test_each_operation_documents_the_errors_it_can_answer_and_no_other(client, method, path, documented):
+    """400 where the operation reads a body, a query or a path (the gateway refuses some paths), 404 where its path
+    names an object or it pages, 414 with a query (the gateway's request line limit), 415 with a body, 401 where it
+    needs a token; 429 (the gateway's limit) and 503 everywhere."""
+    operation = client.get("/auth/swagger.json").json()["paths"][path][method]
+    assert set(operation["responses"]) == documented
+
+
 def test_django_errors_are_json(client):
     assert client.get("/auth/no-such-page/").json() == {"detail": "Not found."}
     bad_host = client.get("/auth/healthz", HTTP_HOST="evil.example")
@@ -104,3 +122,22 @@ def test_the_request_line_of_an_anonymous_request_resolves_no_session_user(clien
     assert client.get("/auth/healthz").status_code == 200
     (line,) = request_lines(caplog)
     assert line.user_id is None
+
+
+@pytest.mark.django_db
+def test_every_path_parameter_is_a_uuid_as_the_schema_says(client):
+    """lib/schema.py documents every path parameter as a UUID: the URL patterns take a UUID there, and nothing
+    else."""
+    import re
+    import uuid
+
+    from django.urls import Resolver404, resolve
+
+    schema = client.get("/auth/swagger.json").json()
+    paths = [path for path in schema["paths"] if "{" in path]
+    assert paths
+    for path in paths:
+        assert {parameter["format"] for parameter in schema["paths"][path]["parameters"]} == {"uuid"}, path
+        resolve(schema["basePath"] + re.sub(r"{\w+}", str(uuid.uuid4()), path))
+        with pytest.raises(Resolver404):
+            resolve(schema["basePath"] + re.sub(r"{\w+}", "not-a-uuid", path))

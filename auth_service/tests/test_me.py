@@ -27,6 +27,16 @@ def test_me_needs_a_bearer_token(api):
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
+@pytest.mark.parametrize("body", [{}, {"email": "mallory@example.com"}])
+def test_a_patch_that_names_no_field_it_changes_changes_nothing(alice_api, alice, body):
+    alice.display_name = "Alice"
+    alice.save()
+    response = alice_api.patch("/auth/me/", body, format="json")
+    assert (response.status_code, response.json()["display_name"]) == (200, "Alice")
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.email) == ("Alice", "alice@example.com")
+
+
 def test_a_refresh_token_is_not_a_bearer_token(api, alice_tokens):
     response = api.get("/auth/me/", HTTP_AUTHORIZATION=f"Bearer {alice_tokens['refresh']}")
     assert response.status_code == 401

@@ -22,7 +22,9 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class UserUpdateSerializer(serializers.Serializer):
-    display_name = StringField(max_length=150, allow_blank=True)
+    """A PATCH of the profile: the fields it names change, and a body that names none changes nothing."""
+
+    display_name = StringField(max_length=150, allow_blank=True, required=False)
 
 
 class PasswordSerializer(serializers.Serializer):

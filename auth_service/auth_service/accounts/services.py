@@ -144,10 +144,11 @@ def email_verification_resend(*, email: str) -> None:
         transaction.on_commit(lambda: tasks.send_verification_email.delay(user_id))
 
 
-def user_update(*, user: User, display_name: str) -> User:
-    """Change the profile fields a user may edit."""
-    user.display_name = display_name
-    user.save(update_fields=["display_name"])
+def user_update(*, user: User, display_name: str | None = None) -> User:
+    """Change the profile fields a user may edit that are given."""
+    if display_name is not None:
+        user.display_name = display_name
+        user.save(update_fields=["display_name"])
     return user
 
 

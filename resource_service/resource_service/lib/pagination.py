@@ -30,6 +30,19 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         self.offset = min(self.offset, self.count)
         return rows
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """`limit` and `offset` as the API reads them: any value, the ones that are not a number it can use taken
+        as the defaults (the contract), so the schema lets a client send any string."""
+        descriptions = {
+            self.limit_query_param: "Rows per page: 20 by default, at most 100 (a larger number is 100); a value "
+            "that is not a positive integer is the default",
+            self.offset_query_param: "Rows to skip: a value that is not an integer of 0 or more is 0",
+        }
+        return [
+            {"name": name, "required": False, "in": "query", "description": text, "schema": {"type": "string"}}
+            for name, text in descriptions.items()
+        ]
+
     def get_next_link(self) -> str | None:
         return links.public(super().get_next_link())
 

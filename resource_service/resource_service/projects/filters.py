@@ -5,6 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
+from resource_service.lib.schema import NO_NUL
 from resource_service.projects.models import Project, Task
 
 
@@ -17,11 +18,32 @@ class FilterBackend(DjangoFilterBackend):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """The filters as the API reads them: a choice one of its values, a date an ISO date; empty, no filter."""
+        parameters = []
+        for name, field in view.filterset_class.base_filters.items():
+            schema: dict = {"type": "string", "allow_empty_value": True}
+            if isinstance(field, django_filters.ChoiceFilter):
+                schema["enum"] = [value for value, _label in field.extra["choices"]]
+            elif isinstance(field, django_filters.DateFilter):
+                schema["format"] = "date"
+            description = str(field.label or name)
+            parameters.append(
+                {"name": name, "required": False, "in": "query", "description": description, "schema": schema}
+            )
+        return parameters
+
 
 class SearchFilter(filters.SearchFilter):
     """DRF's search with literal terms: the value is split at white space only, and each term, quotes and commas
     included, must occur in one of the fields (DRF's own split reads quotes and drops them, so that a search for
     `'` found every row). A NUL character, which PostgreSQL cannot compare, is a 400."""
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["pattern"] = NO_NUL
+        return parameters
 
     def get_search_terms(self, request):
         value = request.query_params.get(self.search_param, "")

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
-from resource_service.lib.fields import StringField
+from resource_service.lib.fields import BooleanField, StringField
 from resource_service.projects.models import Project, Task
 
 
@@ -63,7 +63,7 @@ class ProjectSerializer(serializers.Serializer):
 class ProjectInputSerializer(serializers.Serializer):
     name = StringField(min_length=1, max_length=200)
     description = StringField(max_length=10_000, required=False, allow_blank=True)
-    archived = serializers.BooleanField(required=False)
+    archived = BooleanField(required=False)
 
 
 class TaskSerializer(serializers.Serializer):
