@@ -216,6 +216,21 @@ def test_every_grant_to_read_secrets_names_each_one_without_a_wildcard():
                     assert "*" not in refs_in(resource), (stack, role_id, resource)
 
 
+def test_a_deploy_leaves_the_running_count_of_a_scaled_service_to_its_scaler():
+    """A DesiredCount is sent with every update of the service: on a scaled service it would reset the count the
+    scaler reached to the template's at each deploy (aws-cdk #13130). Only the unscaled beats set one: exactly 1."""
+    scaled_services = 0
+    for stack in SERVICE_STACKS:
+        targets = refs_in(resources(stack, "AWS::ApplicationAutoScaling::ScalableTarget"))
+        for service_id, service in resources(stack, "AWS::ECS::Service").items():
+            if f"{service_id}.Name" in targets:
+                scaled_services += 1
+                assert "DesiredCount" not in service["Properties"], (stack, service_id)
+            else:
+                assert service["Properties"]["DesiredCount"] == 1, (stack, service_id)
+    assert scaled_services == 5
+
+
 def test_every_log_group_keeps_logs_for_a_while_encrypted():
     groups = [(stack, group) for stack in TEMPLATES for group in resources(stack, "AWS::Logs::LogGroup").values()]
     assert len(groups) >= 5
