@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from auth_service.base_settings import *  # noqa: F403
@@ -102,16 +103,17 @@ SIMPLE_JWT: dict[str, Any] = {
     "JTI_CLAIM": "jti",
 }
 
-# The auth service's own periodic work, sent by its beat (exactly one per deployment) to its queue.
+# The auth service's own periodic work, sent by its beat (exactly one per deployment) to its queue, by the wall
+# clock (UTC): a beat replaced at a deploy would start an interval again, and daily work would never run.
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {
         "task": "auth.flush_expired_tokens",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(minute="0", hour="3"),
         "options": {"queue": "auth"},
     },
     "purge-login-events": {
         "task": "auth.purge_login_events",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(minute="30", hour="3"),
         "options": {"queue": "auth"},
     },
 }

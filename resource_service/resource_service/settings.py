@@ -1,8 +1,8 @@
 """Settings of the resource service: the ones both services share (base_settings.py), then its own."""
 
-from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from resource_service.base_settings import *  # noqa: F403
@@ -80,11 +80,12 @@ JWT_JWKS_URL = envstr("JWT_JWKS_URL", "")
 JWT_KEYS_ALLOW_HTTP = envbool("JWT_KEYS_ALLOW_HTTP", False)
 JWT_PUBLIC_KEY = envsecret("JWT_PUBLIC_KEY", required=False)
 
-# The resource service's own periodic work, sent by its beat (exactly one per deployment) to its queue.
+# The resource service's own periodic work, sent by its beat (exactly one per deployment) to its queue, by the
+# wall clock: a beat replaced at a deploy would start an interval again.
 CELERY_BEAT_SCHEDULE = {
     "cleanup-exports": {
         "task": "resource.cleanup_exports",
-        "schedule": timedelta(hours=1),
+        "schedule": crontab(minute="15"),
         "options": {"queue": "resource"},
     },
 }
