@@ -1,6 +1,7 @@
 """The OpenAPI schema's view of every operation: its own responses, plus the errors any of them can answer."""
 
 import copy
+import sys
 
 from drf_yasg import openapi
 from drf_yasg.generators import OpenAPISchemaGenerator
@@ -15,9 +16,11 @@ ERROR = openapi.Schema(
 
 
 # A string without NUL characters, which DRF refuses in every text field; and one with a character that is not white
-# space, where DRF trims it and refuses a blank value.
+# space, where DRF trims it (str.strip(): its white space, written out, since \\s differs between regex engines)
+# and refuses a blank value.
 NO_NUL = "^[^\\u0000]*$"
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+WHITE_SPACE = "".join(f"\\u{code:04x}" for code in range(sys.maxunicode + 1) if chr(code).isspace())
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{WHITE_SPACE}][^\\u0000]*$"
 
 
 class TextPatterns(FieldInspector):
