@@ -52,7 +52,7 @@ export AUTH_ENV RESOURCE_ENV
 AUTH_MANAGE := . "$(DEV_DIR)/auth.env" && cd auth_service && .venv/bin/python manage.py
 RESOURCE_MANAGE := . "$(DEV_DIR)/resource.env" && cd resource_service && .venv/bin/python manage.py
 
-.PHONY: help install prepare run dev lint-gateway dev-env dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose test-prod fuzz bench profile clean
+.PHONY: help install prepare run dev lint-gateway dev-env dev-prepare dev-serve keys lint format test test-auth test-resource test-native test-faults test-infra infra-plan test-compose test-prod fuzz bench profile mutate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -160,14 +160,27 @@ fuzz: ## Long runs: both services' property tests, and schemathesis on the nativ
 	cd resource_service && HYPOTHESIS_PROFILE=long .venv/bin/pytest -q -m hypothesis
 	FUZZ_MAX_EXAMPLES="$${FUZZ_MAX_EXAMPLES:-500}" FUZZ_MAX_TIME="$${FUZZ_MAX_TIME:-600}" .venv/bin/python tests/run_native.py -k fuzz
 
+# The faults' and the benchmark's stacks have ports of their own (tests/harness.py), which the native stack's
+# defaults exported above would override.
+NATIVE_PORTS_UNSET := env -u GATEWAY_PORT -u AUTH_PORT -u RESOURCE_PORT
+
 bench: ## Load through gateways, as ratios to stock Django and naive DRF baselines (needs wrk); writes docs/benchmarks.md
-	.venv/bin/python tests/bench/run.py
+	$(NATIVE_PORTS_UNSET) .venv/bin/python tests/bench/run.py
 
 profile: ## The resource service's list requests in process: CPU per request, pyinstrument trees in tests/artifacts/
 	cd resource_service && .venv/bin/python tests/profile.py
 
-test-faults: ## Fault drills (PostgreSQL, Redis, auth down; SIGTERM under load; worker killed mid-export), own stack
-	.venv/bin/python tests/faults/run.py
+# Test databases and a Redis database of the mutation run's own, so that it may go on beside make test.
+MUTATE_REDIS_URL ?= redis://127.0.0.1:6379/14
+mutate: ## Mutation testing (mutmut) of the rules that matter most; scores and survivors in docs/mutation.md
+	cd auth_service && DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutate_auth TEST_REDIS_URL=$(MUTATE_REDIS_URL) \
+		.venv/bin/mutmut run --max-children 1
+	cd resource_service && DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutate_resource \
+		TEST_REDIS_URL=$(MUTATE_REDIS_URL) .venv/bin/mutmut run --max-children 1
+	.venv/bin/python .ci/mutation-score.py
+
+test-faults: ## Fault drills (PostgreSQL, Redis, auth down; SIGTERM under load or mid-export; worker killed), own stack
+	$(NATIVE_PORTS_UNSET) .venv/bin/python tests/faults/run.py
 
 test-compose: ## The black-box suite against the docker compose stack, built, started and removed for the run
 	.venv/bin/python tests/run_compose.py

@@ -231,6 +231,14 @@ def test_a_deploy_leaves_the_running_count_of_a_scaled_service_to_its_scaler():
     assert scaled_services == 5
 
 
+def test_a_stopped_worker_has_the_longest_wait_fargate_gives_to_finish_its_tasks():
+    workers = [(stack, container) for stack in ("auth", "resource") for _, container in containers(stack)]
+    workers = [(stack, container) for stack, container in workers if "worker" in container.get("Command", [])]
+    assert len(workers) == 2
+    for stack, container in workers:
+        assert container["StopTimeout"] == 120, stack
+
+
 def test_every_log_group_keeps_logs_for_a_while_encrypted():
     groups = [(stack, group) for stack in TEMPLATES for group in resources(stack, "AWS::Logs::LogGroup").values()]
     assert len(groups) >= 5

@@ -86,7 +86,9 @@ def auth_stop() -> None:
 
 
 def resource_worker_start() -> None:
-    """Apart from the stack, so that it can be killed alone; until its log has one more "ready." line."""
+    """Apart from the stack, so that it can be killed alone; until its log has one more "ready." line. What is
+    left of a previous one is killed first: one worker at a time."""
+    _stop("resource-worker", grace=0)
     log = WORK / "resource-worker.log"
     log.touch()
 
@@ -100,6 +102,40 @@ def resource_worker_start() -> None:
 
 def resource_worker_kill() -> None:
     _stop("resource-worker", grace=0)
+
+
+def _cmdline(pid: int | str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _parent(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        return "0"
+
+
+def _of_the_worker_group(pid: str) -> bool:
+    """Whether the process descends from the resource worker's group this stack started."""
+    leader = (WORK / "resource-worker.pid").read_text().strip()
+    while pid not in ("0", "1"):
+        if pid == leader:
+            return True
+        pid = _parent(pid)
+    return False
+
+
+def resource_worker_pid() -> int:
+    """The resource worker's main Celery process (the one a container's stop signals), not a pool child: Celery
+    titles it "[celeryd: resource@<host>:MainProcess] ..." (the Procfile names the node)."""
+    for entry in Path("/proc").iterdir():
+        title = _cmdline(entry.name) if entry.name.isdigit() else ""
+        if "celeryd: resource@" in title and ":MainProcess]" in title and _of_the_worker_group(entry.name):
+            return int(entry.name)
+    raise SystemExit("no resource worker runs")
 
 
 def wait_ready() -> None:

@@ -116,12 +116,10 @@ def test_sigterm_to_a_web_worker_under_load_fails_no_request(alice_api):
     assert set(statuses) == {200}, statuses
 
 
-def test_a_worker_killed_mid_export_leaves_one_complete_export(alice_api):
-    """SIGKILL the resource worker while it writes an export: once a worker runs again, the export is redelivered
-    and finishes, with every row once and a single "export done" in the worker's log."""
-    rows = 100_000
+def large_export(alice_api, rows: int) -> str:
+    """The URL of a CSV export of a project of `rows` tasks (a run of a second or more), once it runs."""
     project = alice_api.post("/api/projects/", json={"name": "Large export"}).json()
-    # Enough tasks for a run of a second or more, written straight into this stack's own database.
+    # The tasks are written straight into this stack's own database.
     insert = (
         "INSERT INTO projects_task (id, project_id, title, description, status, priority, created_at, updated_at) "
         "SELECT gen_random_uuid(), :'project', 'Task ' || n, '', 'todo', 'medium', now(), now() "
@@ -136,8 +134,22 @@ def test_a_worker_killed_mid_export_leaves_one_complete_export(alice_api):
     )
     export = alice_api.post(f"/api/projects/{project['id']}/exports/", json={"format": "csv"}).json()
     url = f"/api/exports/{export['id']}/"
+    assert wait_for(lambda: alice_api.get(url).json()["status"] == "running", timeout=30, interval=0.02)
+    return url
+
+
+def done_lines(export_url: str) -> list[str]:
+    """The worker log's "export done" lines of the export."""
+    log = Path(os.environ["FAULTS_WORK"], "resource-worker.log").read_text()
+    return [line for line in log.splitlines() if '"export done"' in line and export_url.split("/")[-2] in line]
+
+
+def test_a_worker_killed_mid_export_leaves_one_complete_export(alice_api):
+    """SIGKILL the resource worker while it writes an export: once a worker runs again, the export is redelivered
+    and finishes, with every row once and a single "export done" in the worker's log."""
+    rows = 100_000
+    url = large_export(alice_api, rows)
     try:
-        assert wait_for(lambda: alice_api.get(url).json()["status"] == "running", timeout=30, interval=0.02)
         fault_stack.resource_worker_kill()
         assert alice_api.get(url).json()["status"] == "running"  # killed mid-run, not after
     finally:
@@ -148,6 +160,18 @@ def test_a_worker_killed_mid_export_leaves_one_complete_export(alice_api):
     lines = alice_api.get(f"{url}download/").text.splitlines()
     assert len(lines) == rows + 1
     assert len(set(lines)) == rows + 1
-    log = Path(os.environ["FAULTS_WORK"], "resource-worker.log").read_text()
-    done = [line for line in log.splitlines() if '"export done"' in line and export["id"] in line]
-    assert len(done) == 1, log[-4000:]
+    assert len(done_lines(url)) == 1
+
+
+def test_sigterm_to_the_worker_mid_export_finishes_the_export_before_it_exits(alice_api):
+    """A stopped container's worker gets SIGTERM: Celery's warm shutdown finishes the export under way, then exits
+    (ECS waits the task definition's StopTimeout for it)."""
+    url = large_export(alice_api, 100_000)
+    worker = fault_stack.resource_worker_pid()
+    try:
+        os.kill(worker, signal.SIGTERM)
+        assert wait_for(lambda: exited(worker), timeout=60, interval=0.05)
+        assert alice_api.get(url).json()["status"] == "done"
+        assert len(done_lines(url)) == 1
+    finally:
+        fault_stack.resource_worker_start()
