@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 import jwt
 import pytest
 
+from auth_service.tokens import signing
+from auth_service.tokens.models import TokenFamily
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +126,21 @@ def test_revoking_a_token_ends_its_session_and_only_that_one(api, alice, alice_t
 def test_revoking_what_is_no_live_token_is_a_200_all_the_same(api, alice_tokens, token):
     revoke(api, ("token", alice_tokens["refresh"]))
     assert revoke(api, ("token", alice_tokens["refresh"] if token == "{revoked}" else token)).status_code == 200
+
+
+def test_revoking_a_token_of_an_ended_session_keeps_how_and_when_it_ended(api, alice, alice_tokens):
+    api.post("/auth/logout/", {"refresh": alice_tokens["refresh"]})
+    session = TokenFamily.objects.get(pk=jwt.decode(alice_tokens["access"], options={"verify_signature": False})["sid"])
+    assert revoke(api, ("token", alice_tokens["access"])).status_code == 200
+    again = TokenFamily.objects.get(pk=session.pk)
+    assert (again.revoked_at, again.revoked_reason) == (session.revoked_at, session.revoked_reason)
+
+
+def test_a_token_naming_its_session_otherwise_than_the_service_writes_revokes_nothing(api, alice, alice_tokens):
+    claims = jwt.decode(alice_tokens["access"], options={"verify_signature": False})
+    other_spelling = signing.sign({**claims, "sid": claims["sid"].upper()})
+    assert revoke(api, ("token", other_spelling)).status_code == 200
+    assert TokenFamily.objects.get(pk=claims["sid"]).revoked_at is None
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from auth_service.accounts import second_factor
 from auth_service.accounts.models import TOTPDevice, User
 from auth_service.tokens.keys import check_configuration
+from auth_service.tokens.models import TokenFamily
 from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +189,36 @@ def test_one_recovery_code_used_twice_at_once_logs_in_once(alice, alice_api, run
 
     with ThreadPoolExecutor(2) as pool:
         assert sorted(pool.map(use, tokens)) == [200, 401]
+
+
+def counted(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_the_second_step_starts_the_session_of_the_first_steps_client_and_counts_it(alice, alice_api, run_tasks):
+    secret, _codes = enrol(alice_api, run_tasks)
+    a_minute_later(alice)
+    api = APIClient(REMOTE_ADDR="203.0.113.9")
+    mfa_token = challenge(api)
+    issued, refused = (
+        counted("auth_tokens_issued_total", grant="mfa"),
+        counted("auth_mfa_failures_total", method="totp"),
+    )
+    assert second_step(APIClient(REMOTE_ADDR="198.51.100.1"), mfa_token, code="000000").status_code == 401
+    pair = second_step(APIClient(REMOTE_ADDR="198.51.100.1"), mfa_token, code=code_at(secret, 0)).json()
+    assert counted("auth_mfa_failures_total", method="totp") == refused + 1
+    assert counted("auth_tokens_issued_total", grant="mfa") == issued + 1
+    session = TokenFamily.objects.get(pk=jwt.decode(pair["access"], options={"verify_signature": False})["sid"])
+    assert session.client_ip == "203.0.113.9"
+
+
+def test_an_account_deactivated_between_the_two_steps_cannot_finish_the_login(alice, alice_api, run_tasks, api):
+    secret, _codes = enrol(alice_api, run_tasks)
+    a_minute_later(alice)
+    mfa_token = challenge(api)
+    User.objects.filter(pk=alice.pk).update(is_active=False)
+    assert second_step(api, mfa_token, code=code_at(secret, 0)).status_code == 401
+    assert not TokenFamily.objects.filter(user=alice, revoked_at__isnull=True).exclude(amr=["pwd"]).exists()
 
 
 def test_wrong_codes_count_towards_the_lockout_which_the_password_does_not_clear(

@@ -2,10 +2,12 @@
 
 import threading
 import time
+import uuid
 
 import jwt
 import pytest
 from django.db import connection
+from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from auth_service.tokens import revocation
@@ -127,7 +129,30 @@ def test_revocation_survives_an_unreachable_redis(settings, alice, caplog):
     asked_at = time.time()
     assert revocation.revoke_access_tokens(user_id=alice.pk) > asked_at
     assert revocation.not_before(user_id=alice.pk) is None
-    assert "revocation store unavailable" in caplog.text
+    (stored,) = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert (stored.name, stored.getMessage(), stored.exc_info) == (
+        revocation.__name__,
+        "revocation store unavailable: access tokens stay valid until they expire",
+        None,
+    )
+    assert stored.error.startswith("ConnectionError: ")
+
+
+def test_a_revocation_refuses_the_tokens_of_its_second_and_no_later_one(monkeypatch, alice, redis_db):
+    """Token times are whole seconds: "not before" is the next second, so that a token issued in the second of the
+    revocation is refused and one issued in the next is not."""
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_000.4)
+    assert revocation.revoke_access_tokens(user_id=alice.pk) == 1_800_000_001
+    assert int(redis_db.get(revocation.KEY.format(alice.pk))) == 1_800_000_001
+
+
+def test_a_revocation_lives_as_long_as_a_token_issued_then_could(settings, alice, redis_db):
+    settings.JWT_LEEWAY_SECONDS = 30
+    revocation.revoke_access_tokens(user_id=alice.pk)
+    revocation.revoke_session_tokens(session_ids=["s-1"])
+    lifetime = int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds())
+    for key in (revocation.KEY.format(alice.pk), revocation.SESSION_KEY.format("s-1")):
+        assert lifetime + 30 + 59 <= redis_db.ttl(key) <= lifetime + 30 + 60
 
 
 @pytest.mark.django_db(transaction=True)
@@ -179,6 +204,56 @@ def test_a_second_use_after_the_interval_is_a_replay_that_ends_the_session(api, 
     assert refresh(api, pair["refresh"]).status_code == 401
     assert refresh(api, successor["refresh"]).status_code == 401
     assert TokenFamily.objects.get(pk=sid_of(pair["refresh"])).revoked_reason == "reuse"
+
+
+def counted(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_a_replay_is_counted_and_logged_with_its_session(api, alice, settings, caplog):
+    settings.REFRESH_REUSE_INTERVAL = 0
+    pair = login(api, alice.email)
+    refresh(api, pair["refresh"])
+    before = counted("auth_refresh_failures_total", reason="reused")
+    assert refresh(api, pair["refresh"]).status_code == 401
+    assert counted("auth_refresh_failures_total", reason="reused") == before + 1
+    (line,) = [record for record in caplog.records if record.name == "auth_service.tokens.services"]
+    assert (line.levelname, line.getMessage()) == ("WARNING", "refresh token reused; its session is ended")
+    assert line.family_id == sid_of(pair["refresh"])
+
+
+def test_a_second_use_at_the_last_moment_of_the_interval_gets_the_same_pair(api, alice, settings, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from auth_service.tokens.models import IssuedRefreshToken
+
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    pair = login(api, alice.email)
+    first = refresh(api, pair["refresh"]).json()
+    used_at = moment - timedelta(seconds=settings.REFRESH_REUSE_INTERVAL)
+    IssuedRefreshToken.objects.filter(used_at__isnull=False).update(used_at=used_at)
+    before = counted("auth_tokens_issued_total", grant="refresh_reuse")
+    assert refresh(api, pair["refresh"]).json() == first
+    assert counted("auth_tokens_issued_total", grant="refresh_reuse") == before + 1
+
+
+def test_the_flush_deletes_a_login_once_it_has_no_token_left_and_is_older_than_a_refresh_token(api, alice, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from auth_service.tokens import services
+
+    old_empty, old_live, new_empty = (sid_of(login(api, alice.email)["refresh"]) for _ in range(3))
+    long_ago = timezone.now() - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] - timedelta(minutes=1)
+    TokenFamily.objects.filter(pk__in=[old_empty, old_live]).update(created_at=long_ago)
+    for empty in (old_empty, new_empty):
+        TokenFamily.objects.get(pk=empty).refresh_tokens.all().delete()
+    services.expired_tokens_flush()
+    assert set(TokenFamily.objects.values_list("pk", flat=True)) == {uuid.UUID(old_live), uuid.UUID(new_empty)}
 
 
 def test_expired_records_are_flushed(api, alice):

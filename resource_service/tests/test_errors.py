@@ -1,14 +1,18 @@
 """A 503 means a dependency cannot be reached; any other database error is a bug, answered as a 500 with the
 usual body and logged with its traceback, never passed off as an outage."""
 
+import json
+
 import psycopg2
 import pytest
 import redis
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError, DatabaseErrorWrapper
+from django.urls import get_resolver
 from psycopg2 import errors as pg
 
+from resource_service.lib import errors
 from tests.conftest import DATABASE_CALL, database_request, new_client
 
 pytestmark = pytest.mark.django_db
@@ -111,12 +115,20 @@ def failing_with(monkeypatch, cause: BaseException) -> None:
         "redis-timeout",
     ],
 )
-def test_a_database_that_cannot_be_reached_is_a_json_503(monkeypatch, cause):
-    failing_with(monkeypatch, cause())
+def test_a_database_that_cannot_be_reached_is_a_json_503(monkeypatch, caplog, cause):
+    error = cause()
+    failing_with(monkeypatch, error)
     response = database_request(new_client())
     assert response.status_code == 503
     assert response.json() == {"detail": "Service temporarily unavailable."}
     assert response["Retry-After"] == "5"
+    # One line for the operator, naming the error, without a traceback: an outage, not a bug.
+    (line,) = [record for record in caplog.records if record.name == errors.__name__]
+    assert (line.levelname, line.getMessage(), line.exc_info) == ("ERROR", "dependency unavailable", None)
+    # Django raises its OperationalError for each of the driver's; Redis's errors are raised as they are.
+    assert line.error.startswith(
+        "OperationalError: " if isinstance(error, psycopg2.Error) else f"{type(error).__name__}: "
+    )
 
 
 @pytest.mark.parametrize(
@@ -139,3 +151,31 @@ def test_any_other_database_error_is_a_500_with_its_traceback_logged(monkeypatch
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error."}
     assert [record.exc_info is not None for record in caplog.records if record.levelname == "ERROR"] == [True]
+
+
+def test_an_error_that_is_not_the_databases_is_no_outage_whatever_its_cause():
+    """Only a database error is read for its driver's cause: any other exception raised from a lost connection is
+    a bug of the code that caught and re-raised it."""
+    wrapped = ValueError("bad value")
+    wrapped.__cause__ = refused()
+    assert not errors.dependency_unreachable(wrapped)
+    as_database_error = DatabaseError("lost")
+    as_database_error.__cause__ = refused()
+    assert errors.dependency_unreachable(as_database_error)
+    assert not errors.dependency_unreachable(DatabaseError("no cause"))
+
+
+@pytest.mark.parametrize(
+    ("status", "detail"),
+    [
+        (400, "Bad request."),
+        (403, "You do not have permission to perform this action."),
+        (404, "Not found."),
+        (500, "Internal server error."),
+    ],
+)
+def test_djangos_error_views_answer_json(rf, status, detail):
+    handler = get_resolver().resolve_error_handler(status)
+    request = rf.get("/")
+    response = handler(request) if status == 500 else handler(request, exception=Exception())
+    assert (response.status_code, json.loads(response.content)) == (status, {"detail": detail})

@@ -98,13 +98,15 @@ def test_a_refused_host_is_logged_as_a_warning_without_a_traceback(client):
 
     from pythonjsonlogger.json import JsonFormatter
 
-    handler = next(h for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter))
+    formatter = next(h.formatter for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter))
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    logging.getLogger().addHandler(handler)
     try:
         assert client.get("/api/healthz", HTTP_HOST="evil.example").status_code == 400
     finally:
-        handler.setStream(previous)
+        logging.getLogger().removeHandler(handler)
     records = [json.loads(line) for line in stream.getvalue().splitlines()]
     refused = [record for record in records if record["logger"] == "django.security.DisallowedHost"]
     assert [(record["level"], "exc_info" in record) for record in refused] == [("WARNING", False)]
