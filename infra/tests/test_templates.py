@@ -508,14 +508,21 @@ def test_the_alarms_cover_the_load_balancer_every_ecs_service_the_databases_and_
         ("AWS/RDS", "DatabaseConnections"),
         ("AWS/ElastiCache", "DatabaseMemoryUsagePercentage"),
         ("AWS/ElastiCache", "Evictions"),
+        ("ECS/ContainerInsights", "RunningTaskCount"),
+        ("ECS/ContainerInsights", "DesiredTaskCount"),
     } == set(alarmed)
     services = sorted(
         service["Properties"]["ServiceName"]
         for stack in SERVICE_STACKS
         for service in resources(stack, "AWS::ECS::Service").values()
     )
-    for metric in ("CPUUtilization", "MemoryUtilization"):
-        assert sorted(json.loads(d)[1]["Value"] for d in alarmed[("AWS/ECS", metric)]) == services
+    for namespace, metric in (
+        ("AWS/ECS", "CPUUtilization"),
+        ("AWS/ECS", "MemoryUtilization"),
+        ("ECS/ContainerInsights", "RunningTaskCount"),
+        ("ECS/ContainerInsights", "DesiredTaskCount"),
+    ):
+        assert sorted(json.loads(d)[1]["Value"] for d in alarmed[(namespace, metric)]) == services
     for metric in ("CPUUtilization", "FreeStorageSpace", "DatabaseConnections"):
         assert sorted(alarmed[("AWS/RDS", metric)]) == sorted(
             refs_in(
@@ -531,6 +538,26 @@ def test_the_alarms_cover_the_load_balancer_every_ecs_service_the_databases_and_
     for metric in ("DatabaseMemoryUsagePercentage", "Evictions"):
         nodes = [json.loads(d)[0]["Value"]["Fn::Sub"][0] for d in alarmed[("AWS/ElastiCache", metric)]]
         assert sorted(nodes) == ["${Group}-001", "${Group}-002"]
+
+
+def test_a_service_short_of_tasks_or_at_none_or_not_reporting_alarms():
+    """Absence pages: each service's running tasks below its desired count, or below one (a beat at zero, or any
+    service scaled to nothing), or no count at all (TreatMissingData: breaching)."""
+    task_alarms = [alarm["Properties"] for alarm in ALARMS.values() if "RunningTaskCount" in refs_in(alarm)]
+    assert len(task_alarms) == 7
+    for alarm in task_alarms:
+        (expression,) = [metric["Expression"] for metric in alarm["Metrics"] if "Expression" in metric]
+        assert expression == "IF(running < desired OR running < 1, 1, 0)"
+        assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanOrEqualToThreshold", 1)
+        assert alarm["TreatMissingData"] == "breaching"
+
+
+def test_a_failed_deployment_of_any_service_notifies_the_alarm_topic():
+    (rule,) = resources("monitoring", "AWS::Events::Rule").values()
+    pattern = rule["Properties"]["EventPattern"]
+    assert (pattern["source"], pattern["detail"]) == (["aws.ecs"], {"eventName": ["SERVICE_DEPLOYMENT_FAILED"]})
+    assert "ClusterName" in refs_in(pattern["resources"])
+    assert [target["Arn"] for target in rule["Properties"]["Targets"]] == [{"Ref": "AlarmTopicArn"}]
 
 
 def metric_lines(lines: list[list[str]]) -> list[list[str]]:
