@@ -239,6 +239,22 @@ def test_a_stopped_worker_has_the_longest_wait_fargate_gives_to_finish_its_tasks
         assert container["StopTimeout"] == 120, stack
 
 
+def test_the_resource_task_uses_the_data_key_through_s3_only():
+    """The task role may encrypt and decrypt with the data key for its export files; not, say, read another
+    secret's ciphertext it came across."""
+    grants = [
+        (role_id, statement)
+        for role_id, role in resources("resource", "AWS::IAM::Role").items()
+        for statement in statements(role)
+        if "kms:GenerateDataKey" in as_list(statement["Action"])
+    ]
+    assert [role_id for role_id, _ in grants] == ["TaskRole"]
+    (_, statement) = grants[0]
+    assert statement["Condition"] == {
+        "StringEquals": {"kms:ViaService": {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}}
+    }
+
+
 def test_every_log_group_keeps_logs_for_a_while_encrypted():
     groups = [(stack, group) for stack in TEMPLATES for group in resources(stack, "AWS::Logs::LogGroup").values()]
     assert len(groups) >= 5
