@@ -231,6 +231,21 @@ def test_a_deploy_leaves_the_running_count_of_a_scaled_service_to_its_scaler():
     assert scaled_services == 5
 
 
+def test_a_worker_or_a_beat_is_alive_while_its_heartbeat_is_fresh_whatever_redis_does():
+    """Their health checks read the heartbeat file their main process keeps (lib/worker.py): a check that pinged
+    the broker marked every worker and beat unhealthy at once in a Redis failover, and ECS replaced them all."""
+    checked = 0
+    for stack in ("auth", "resource"):
+        for _, container in containers(stack):
+            command = container.get("Command", [])
+            if "worker" in command or "beat" in command:
+                checked += 1
+                test = " ".join(container["HealthCheck"]["Command"])
+                assert "/tmp/heartbeat" in test, (stack, command)
+                assert not re.search(r"celery|redis|python|ping", test), (stack, test)
+    assert checked == 4
+
+
 def test_a_stopped_worker_has_the_longest_wait_fargate_gives_to_finish_its_tasks():
     workers = [(stack, container) for stack in ("auth", "resource") for _, container in containers(stack)]
     workers = [(stack, container) for stack, container in workers if "worker" in container.get("Command", [])]

@@ -140,6 +140,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An unacknowledged task of a worker that died is delivered again after this many seconds.
 # Workers look for such tasks every 10 s (kombu's default looks only every 100 s).
 CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 900)
+# A worker's and a beat's liveness: their main process touches this file every HEARTBEAT_SECONDS, and the
+# containers' health check reads its age (lib/worker.py). Nothing else: a broker or database outage is for the
+# alarms, not a reason to replace every worker at once.
+HEARTBEAT_FILE = Path(envstr("HEARTBEAT_FILE", "/tmp/heartbeat"))  # noqa: S108 (a container's own /tmp)
+HEARTBEAT_SECONDS = 10
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": 10,

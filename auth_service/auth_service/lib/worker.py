@@ -1,9 +1,12 @@
 """What every Celery task of this service gets: the request id of the request that queued it, in its
-log lines, and Prometheus metrics (counts by outcome, durations) served by the worker."""
+log lines, and Prometheus metrics (counts by outcome, durations) served by the worker; and the heartbeat of a
+worker's or a beat's main process, which its container's health check reads."""
 
 import logging
 import os
+import threading
 import time
+from pathlib import Path
 
 import redis
 from celery import signals
@@ -70,3 +73,22 @@ def _move_unprefixed_tasks(**kwargs):
         moved += 1
     if moved:
         logger.info("tasks queued before the key prefix moved", extra={"queue": queue, "count": moved})
+
+
+def keep_heartbeat(path: Path, seconds: float, stop: threading.Event) -> threading.Thread:
+    """Touch the file now and every so many seconds, from a thread of this process, until `stop` is set."""
+
+    def beat() -> None:
+        while not stop.wait(seconds):
+            path.touch()
+
+    path.touch()
+    thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
+    thread.start()
+    return thread
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _start_heartbeat(**kwargs):
+    keep_heartbeat(settings.HEARTBEAT_FILE, settings.HEARTBEAT_SECONDS, threading.Event())
