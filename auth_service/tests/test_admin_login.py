@@ -3,6 +3,7 @@
 import pyotp
 import pytest
 from django.utils import timezone
+from prometheus_client import REGISTRY
 from rest_framework.throttling import SimpleRateThrottle
 
 from auth_service.accounts import second_factor
@@ -68,6 +69,15 @@ def test_a_wrong_or_missing_code_is_refused_and_counted(client, staff, staff_tot
     assert "_auth_user_id" not in client.session
     admin_login(client, staff.email, STAFF_PASSWORD, code=code)  # tries 3 and 4: the password's and the code's
     assert admin_login(client, staff.email, STAFF_PASSWORD, code=staff_totp.now()).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("code", "method"), [("000000", "totp"), ("ABCDEF", "recovery_code"), ("1234567", "recovery_code")]
+)
+def test_a_wrong_code_is_read_as_a_totp_code_only_when_it_is_six_digits(client, staff, staff_totp, code, method):
+    before = REGISTRY.get_sample_value("auth_mfa_failures_total", {"method": method}) or 0.0
+    assert admin_login(client, staff.email, STAFF_PASSWORD, code=code).status_code == 200
+    assert REGISTRY.get_sample_value("auth_mfa_failures_total", {"method": method}) == before + 1
 
 
 def test_a_recovery_code_opens_the_admin_once(client, staff, staff_totp):

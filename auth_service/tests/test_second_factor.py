@@ -171,7 +171,9 @@ def test_a_recovery_code_logs_in_once(alice, alice_api, run_tasks, api):
     response = second_step(api, challenge(api), recovery_code=codes[3].lower())
     assert response.status_code == 200
     assert amr_of(response.json()) == ["pwd", "mfa"]
+    before = counted("auth_mfa_failures_total", method="recovery_code")
     assert second_step(api, challenge(api), recovery_code=codes[3]).status_code == 401
+    assert counted("auth_mfa_failures_total", method="recovery_code") == before + 1
 
 
 @pytest.mark.django_db(transaction=True)

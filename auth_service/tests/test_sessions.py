@@ -7,6 +7,7 @@ import uuid
 import jwt
 import pytest
 from django.db import connection
+from django.utils import timezone
 from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
@@ -254,6 +255,61 @@ def test_the_flush_deletes_a_login_once_it_has_no_token_left_and_is_older_than_a
         TokenFamily.objects.get(pk=empty).refresh_tokens.all().delete()
     services.expired_tokens_flush()
     assert set(TokenFamily.objects.values_list("pk", flat=True)) == {uuid.UUID(old_live), uuid.UUID(new_empty)}
+
+
+def test_a_session_ends_once_with_its_first_reason(api, alice):
+    pair = login(api, alice.email)
+    before = counted("auth_sessions_ended_total", reason="logout")
+    assert api.post("/auth/logout/", {"refresh": pair["refresh"]}).status_code == 204
+    ended = TokenFamily.objects.get(pk=sid_of(pair["refresh"]))
+    assert api.post("/auth/logout/", {"refresh": pair["refresh"]}).status_code == 204
+    again = TokenFamily.objects.get(pk=ended.pk)
+    assert (again.revoked_at, again.revoked_reason) == (ended.revoked_at, "logout")
+    assert counted("auth_sessions_ended_total", reason="logout") == before + 1
+
+
+def test_logout_all_ends_the_live_sessions_and_leaves_how_the_others_ended(api, alice):
+    gone, live, also_live = (login(api, alice.email) for _ in range(3))
+    api.post("/auth/logout/", {"refresh": gone["refresh"]})
+    ended = TokenFamily.objects.get(pk=sid_of(gone["refresh"]))
+    before = counted("auth_sessions_ended_total", reason="logout_all")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {live['access']}")
+    assert api.post("/auth/logout-all/").status_code == 204
+    assert counted("auth_sessions_ended_total", reason="logout_all") == before + 2
+    reasons = dict(TokenFamily.objects.values_list("pk", "revoked_reason"))
+    assert reasons == {
+        ended.pk: "logout",
+        uuid.UUID(sid_of(live["refresh"])): "logout_all",
+        uuid.UUID(sid_of(also_live["refresh"])): "logout_all",
+    }
+    assert TokenFamily.objects.get(pk=ended.pk).revoked_at == ended.revoked_at
+
+
+def test_a_password_change_ends_the_other_sessions_with_its_reason(api, alice, alice_api, alice_tokens):
+    other = login(api, alice.email)
+    before = counted("auth_sessions_ended_total", reason="password_change")
+    body = {"old_password": PASSWORD, "new_password": "a new passphrase"}
+    assert alice_api.post("/auth/password/change/", body).status_code == 204
+    assert TokenFamily.objects.get(pk=sid_of(other["refresh"])).revoked_reason == "password_change"
+    assert TokenFamily.objects.get(pk=sid_of(alice_tokens["refresh"])).revoked_at is None
+    assert counted("auth_sessions_ended_total", reason="password_change") == before + 1
+
+
+def test_a_refresh_of_an_ended_session_is_counted_as_revoked(api, alice):
+    pair = login(api, alice.email)
+    TokenFamily.objects.filter(pk=sid_of(pair["refresh"])).update(revoked_at=timezone.now(), revoked_reason="ended")
+    before = counted("auth_refresh_failures_total", reason="revoked")
+    assert refresh(api, pair["refresh"]).status_code == 401
+    assert counted("auth_refresh_failures_total", reason="revoked") == before + 1
+
+
+def test_a_session_is_over_at_the_very_moment_it_expires(api, alice, monkeypatch):
+    pair = login(api, alice.email)
+    session = TokenFamily.objects.get(pk=sid_of(pair["refresh"]))
+    monkeypatch.setattr(timezone, "now", lambda: session.expires_at)
+    before = counted("auth_refresh_failures_total", reason="session_expired")
+    assert refresh(api, pair["refresh"]).status_code == 401
+    assert counted("auth_refresh_failures_total", reason="session_expired") == before + 1
 
 
 def test_expired_records_are_flushed(api, alice):

@@ -184,6 +184,48 @@ def test_a_second_delivery_while_the_first_runs_leaves_the_export_to_it(
     assert [path.name for path in (media / "exports").iterdir()] == [f"{export.pk}.csv"]
 
 
+def test_a_run_that_reached_its_time_limit_is_over_and_one_half_a_second_short_is_not(
+    alice_project, media, monkeypatch
+):
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    export = services.export_request(project=alice_project, format="csv")
+    almost = moment - timedelta(seconds=services.run_time_limit() - 0.5)
+    Export.objects.filter(pk=export.pk).update(status="running", attempts=1, started_at=almost)
+    with pytest.raises(services.ExportInProgress) as busy:
+        services.export_run(export_id=export.pk)
+    assert busy.value.seconds_left == 1
+    Export.objects.filter(pk=export.pk).update(started_at=moment - timedelta(seconds=services.run_time_limit()))
+    services.export_run(export_id=export.pk)
+    assert Export.objects.get(pk=export.pk).status == "done"
+
+
+def test_the_run_time_limit_is_the_soft_limit_and_its_grace(settings):
+    settings.EXPORT_TIME_LIMIT = 300
+    assert services.run_time_limit() == 300 + settings.EXPORT_TIME_LIMIT_GRACE
+
+
+@pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_quoted(alice_project, media, first):
+    Task.objects.create(project=alice_project, title=f"{first}1", description="x", due_date=None)
+    content = services.render_tasks(project=alice_project, format="csv").decode()
+    (row,) = list(csv.DictReader(io.StringIO(content)))
+    assert (row["title"], row["description"], row["due_date"]) == (f"'{first}1", "x", "")
+
+
+def test_an_export_lists_the_tasks_in_the_order_they_were_made_ties_by_id(alice_project, media):
+    made = timezone.now()
+    tasks = [Task.objects.create(project=alice_project, title=f"Task {n}") for n in range(4)]
+    Task.objects.filter(pk__in=[tasks[0].pk, tasks[1].pk]).update(created_at=made + timedelta(minutes=1))
+    Task.objects.filter(pk__in=[tasks[2].pk, tasks[3].pk]).update(created_at=made)
+    expected = [str(task.pk) for task in sorted(tasks[2:], key=lambda t: t.pk) + sorted(tasks[:2], key=lambda t: t.pk)]
+    csv_rows = csv.DictReader(io.StringIO(services.render_tasks(project=alice_project, format="csv").decode()))
+    assert [row["id"] for row in csv_rows] == expected
+    document = services.render_tasks(project=alice_project, format="json").decode()
+    assert [task["id"] for task in json.loads(document)] == expected
+    assert document.startswith('[\n  {\n    "id": ')  # indented for a reader, two spaces a level
+
+
 def test_an_export_whose_worker_was_lost_is_run_again_to_completion(alice_project, garden_tasks, media):
     export = services.export_request(project=alice_project, format="csv")
     (media / "exports").mkdir(parents=True)
@@ -250,8 +292,7 @@ def test_an_export_lost_too_often_fails_instead_of_looping(alice_project, media)
     Export.objects.filter(pk=export.pk).update(status="running", attempts=services.MAX_ATTEMPTS)
     services.export_run(export_id=export.pk)
     export.refresh_from_db()
-    assert export.status == "failed"
-    assert "interrupted" in export.error
+    assert (export.status, export.error) == ("failed", "The export was interrupted too many times.")
 
 
 def test_a_failing_export_ends_failed_with_a_reason(alice_api, alice_project, media, monkeypatch):
@@ -265,6 +306,19 @@ def test_a_failing_export_ends_failed_with_a_reason(alice_api, alice_project, me
     assert body["status"] == "failed"
     assert body["error"] == "The export could not be written (OSError)."
     assert alice_api.get(f"/api/exports/{export_id}/download/").status_code == 409
+    assert Export.objects.get(pk=export_id).file.name == ""
+
+
+def test_a_failing_export_is_logged_with_its_traceback_and_id(alice_project, media, monkeypatch, caplog):
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "render_tasks", broken)
+    export = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=export.pk)
+    (line,) = [record for record in caplog.records if record.name == services.__name__]
+    assert (line.levelname, line.getMessage(), line.export_id) == ("ERROR", "export failed", str(export.pk))
+    assert line.exc_info[0] is OSError
 
 
 def test_cleanup_removes_old_exports_and_fails_stuck_ones(
@@ -286,7 +340,29 @@ def test_cleanup_removes_old_exports_and_fails_stuck_ones(
     assert not (media / "exports" / f"{old.pk}.csv").exists()
     assert (media / "exports" / f"{fresh.pk}.csv").exists()
     stuck.refresh_from_db()
-    assert stuck.status == "failed"
+    assert (stuck.status, stuck.error) == ("failed", "The export did not finish in time.")
+    assert stuck.finished_at is not None
+
+
+def test_cleanup_fails_only_unfinished_exports_older_than_the_limit_and_logs_its_count(
+    alice_project, media, settings, caplog, django_capture_on_commit_callbacks
+):
+    done = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=done.pk)
+    recent = services.export_request(project=alice_project, format="csv")
+    old_pending = services.export_request(project=alice_project, format="csv")
+    old_running = services.export_request(project=alice_project, format="json")
+    long_ago = timezone.now() - timedelta(minutes=settings.EXPORT_STALE_MINUTES + 1)
+    Export.objects.filter(pk__in=[done.pk, old_pending.pk, old_running.pk]).update(created_at=long_ago)
+    Export.objects.filter(pk=old_running.pk).update(status="running")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.export_cleanup() == 0
+
+    statuses = dict(Export.objects.values_list("pk", "status"))
+    assert statuses == {done.pk: "done", recent.pk: "pending", old_pending.pk: "failed", old_running.pk: "failed"}
+    (line,) = [record for record in caplog.records if record.getMessage() == "exports cleaned up"]
+    assert line.deleted == 0
 
 
 def test_deleting_a_project_deletes_its_export_files(

@@ -111,7 +111,7 @@ def _claim(export_id: uuid.UUID | str) -> Export | None:
 
 def _finish(export: Export, status: str, *, error: str = "") -> bool:
     """Record how the export ended; False if it was deleted meanwhile (with its project, or its owner's data)."""
-    fields = {"status": status, "error": error[:500], "finished_at": timezone.now(), "file": export.file.name or ""}
+    fields = {"status": status, "error": error, "finished_at": timezone.now(), "file": export.file.name or ""}
     return bool(Export.objects.filter(pk=export.pk).update(**fields))
 
 
