@@ -12,6 +12,7 @@ from django.db import connection
 from resource_service.exports import services as exports
 from resource_service.exports.models import Export
 from resource_service.owners.models import DeletedOwner
+from resource_service.owners.services import owner_write_begin
 from resource_service.projects import services
 from resource_service.projects.models import Project, Task
 from tests.conftest import ALICE, BOB
@@ -56,6 +57,21 @@ def test_a_purge_of_a_user_twice_keeps_one_tombstone():
     services.user_data_delete(owner_id=ALICE)
     services.user_data_delete(owner_id=ALICE)
     assert list(DeletedOwner.objects.values_list("owner_id", flat=True)) == [uuid.UUID(ALICE)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("owner", ["ffffffff-ffff-4fff-bfff-ffffffffffff", "80000000-0000-4000-8000-000000000000"])
+def test_an_owner_whose_id_starts_with_a_high_bit_writes_and_is_purged(owner):
+    """The lock's key is the id's first half as PostgreSQL's signed bigint: a key read unsigned would not fit."""
+    project = services.project_create(owner_id=owner, name="Garden")
+    services.user_data_delete(owner_id=owner)
+    assert not Project.objects.filter(pk=project.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it: the call is outside any
+def test_the_owners_lock_outside_a_transaction_is_a_programming_error():
+    with pytest.raises(RuntimeError, match="belongs inside the write's or the purge's transaction"):
+        owner_write_begin(owner_id=ALICE)
 
 
 def _purge_waits_on_a_lock() -> bool:
