@@ -8,7 +8,8 @@
 # Usage: infra/deploy.sh [--plan] ENVIRONMENT [REGION]
 #   --plan  print the commands instead of running them (make infra-plan), calling nothing: the reads show as
 #           commands with <placeholders> for their answers, and every stack is taken to exist
-# Settings (environment): IMAGE_TAG (default: the commit), CLOUDFORMATION_ROLE_ARN (the role CloudFormation acts
+# Settings (environment): IMAGE_TAG (default: the commit), DEPLOY_TASK_TIMEOUT and DEPLOY_POLL_SECONDS (how long
+# and how often a one-off task is waited for: 3600 and 15), CLOUDFORMATION_ROLE_ARN (the role CloudFormation acts
 # with), and the parameters a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and
 # JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN (monitoring). Later deploys keep the values a stack has.
 set -o errexit -o nounset -o pipefail
@@ -109,17 +110,47 @@ push_image() {
 
 capitalized() { echo "${1^}"; }
 
+# wait_stopped TASK WHAT: poll the task until it stops, for up to DEPLOY_TASK_TIMEOUT seconds (an hour by default;
+# `aws ecs wait tasks-stopped` gives up after 10 minutes, which a long migration outlasts), every
+# DEPLOY_POLL_SECONDS (15).
+wait_stopped() {
+    local deadline=$((SECONDS + ${DEPLOY_TASK_TIMEOUT:-3600})) status
+    while true; do
+        status="$(ask "last status" ecs describe-tasks --cluster "$env_name-jwt-services" --tasks "$1" \
+            --query "tasks[0].lastStatus" --output text)"
+        if $plan || [ "$status" = STOPPED ]; then
+            return
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            echo "deploy.sh: the $2 ($1) has not stopped after ${DEPLOY_TASK_TIMEOUT:-3600} s and goes on;" \
+                "the services were not changed: deploy again once it has stopped" >&2
+            exit 1
+        fi
+        sleep "${DEPLOY_POLL_SECONDS:-15}"
+    done
+}
+
 # run_task SERVICE OUTPUT WHAT: run the stack's one-off task that OUTPUT names and fail unless it exits with 0.
+# A task of that family still running (a deploy that gave up waiting, run again) is waited for by no one: this
+# refuses to start a second one beside it.
 run_task() {
-    local task_definition subnets security_group task exit_code
+    local task_definition family running subnets security_group task exit_code
     task_definition="$(output_of "$env_name-jwt-$1" "$2")"
+    family="${task_definition##*/}"
+    running="$(ask "running tasks" ecs list-tasks --cluster "$env_name-jwt-services" --family "${family%:*}" \
+        --desired-status RUNNING --query "taskArns" --output text)"
+    if ! $plan && [ -n "$running" ] && [ "$running" != None ]; then
+        echo "deploy.sh: a $1 $3 still runs ($running); the $1 services were not changed: deploy again once" \
+            "it has stopped" >&2
+        exit 1
+    fi
     subnets="$(export_value PrivateSubnets)"
     security_group="$(export_value "$(capitalized "$1")SecurityGroup")"
     task="$(ask "task arn" ecs run-task --cluster "$env_name-jwt-services" --launch-type FARGATE \
         --task-definition "$task_definition" --started-by deploy.sh \
         --network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$security_group]}" \
         --query "tasks[0].taskArn" --output text)"
-    run aws --region "$region" ecs wait tasks-stopped --cluster "$env_name-jwt-services" --tasks "$task"
+    wait_stopped "$task" "$1 $3"
     exit_code="$(ask "exit code" ecs describe-tasks --cluster "$env_name-jwt-services" --tasks "$task" \
         --query "tasks[0].containers[0].exitCode" --output text)"
     if ! $plan && [ "$exit_code" != "0" ]; then

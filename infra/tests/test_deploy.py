@@ -38,9 +38,19 @@ elif "ecr get-login-password" in command:
 elif "ecs run-task" in command:
     service, kind = re.search(r"-(\w+)-(migrate|db-roles):", value("--task-definition")).groups()
     print(f"arn:aws:ecs:eu-west-1:123456789012:task/staging-jwt-services/{service}-{kind}")
-elif "ecs wait tasks-stopped" in command:
-    waiting_fails = os.environ.get("FAKE_FAILING_WAIT")
-    sys.exit(255 if waiting_fails and value("--tasks").endswith(f"/{waiting_fails}") else 0)
+elif "ecs list-tasks" in command:
+    running = os.environ.get("FAKE_RUNNING_FAMILY")
+    print(f"arn:aws:ecs:eu-west-1:123456789012:task/{running}-1" if value("--family") == running else "None")
+elif "ecs describe-tasks" in command and "lastStatus" in value("--query"):
+    task = value("--tasks").rsplit("/", 1)[1]
+    if task == os.environ.get("FAKE_FAILING_WAIT"):
+        sys.exit(255)
+    # RUNNING for as many polls as FAKE_POLLS_RUNNING says, for the task it names, then STOPPED.
+    polls = os.environ["FAKE_LOG"] + "." + task
+    seen = int(open(polls).read()) if os.path.exists(polls) else 0
+    open(polls, "w").write(str(seen + 1))
+    slow, _, count = os.environ.get("FAKE_POLLS_RUNNING", "").partition("=")
+    print("RUNNING" if task == slow and (count == "forever" or seen < int(count)) else "STOPPED")
 elif "ecs describe-tasks" in command:
     # The exit code as `--output text` prints it: "None" for a container that never ran.
     failing = os.environ.get("FAKE_FAILING_TASK")
@@ -101,7 +111,7 @@ def test_a_deploy_goes_in_the_documented_order_and_makes_users_and_migrates_befo
         steps = []
         for kind in ("db-roles", "migrate"):
             run_task = next(i for i, c in enumerate(flat) if "ecs run-task" in c and f"{service}-{kind}:" in c)
-            wait = next(i for i, c in enumerate(flat) if "ecs wait tasks-stopped" in c and f"/{service}-{kind}" in c)
+            wait = next(i for i, c in enumerate(flat) if "lastStatus" in c and f"/{service}-{kind}" in c)
             steps += [run_task, wait]
             assert (
                 f"subnets=[staging-PrivateSubnets-value],securityGroups=[staging-{service.capitalize()}SecurityGroup-value]"
@@ -146,6 +156,36 @@ def test_a_failed_one_off_task_stops_the_deploy_with_that_services_tasks_unchang
 def test_a_one_off_task_that_cannot_be_waited_for_stops_the_deploy_too(deploy):
     result, calls = deploy("staging", "eu-west-1", FAKE_FAILING_WAIT="resource-migrate")
     assert result.returncode != 0
+    assert_resource_untouched_and_nothing_after(calls)
+
+
+def test_a_migration_is_waited_for_as_long_as_it_runs_within_the_deadline(deploy):
+    result, calls = deploy("staging", FAKE_POLLS_RUNNING="resource-migrate=3", DEPLOY_POLL_SECONDS="0")
+    assert result.returncode == 0, result.stderr
+    polls = [call for call in calls if "lastStatus" in " ".join(call) and call[-5].endswith("/resource-migrate")]
+    assert len(polls) == 4
+    assert [overrides.get("ImageTag") for stack, overrides in deployed(calls) if stack == "staging-jwt-resource"] == [
+        None,
+        "abc123",
+    ]
+
+
+def test_a_migration_still_running_at_the_deadline_stops_the_deploy_and_is_left_to_run(deploy):
+    result, calls = deploy(
+        "staging", FAKE_POLLS_RUNNING="resource-migrate=forever", DEPLOY_POLL_SECONDS="0", DEPLOY_TASK_TIMEOUT="1"
+    )
+    assert result.returncode == 1
+    assert "the resource migration (arn:aws:ecs:" in result.stderr
+    assert "has not stopped after 1 s" in result.stderr
+    assert not [call for call in calls if "stop-task" in call]
+    assert_resource_untouched_and_nothing_after(calls)
+
+
+def test_a_deploy_refuses_to_start_a_migration_beside_one_that_still_runs(deploy):
+    result, calls = deploy("staging", FAKE_RUNNING_FAMILY="staging-resource-migrate")
+    assert result.returncode == 1
+    assert "a resource migration still runs (arn:aws:ecs:" in result.stderr
+    assert not [call for call in calls if "run-task" in call and "staging-resource-migrate:7" in " ".join(call)]
     assert_resource_untouched_and_nothing_after(calls)
 
 

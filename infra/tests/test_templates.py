@@ -241,7 +241,7 @@ def test_a_worker_or_a_beat_is_alive_while_its_heartbeat_is_fresh_whatever_redis
             if "worker" in command or "beat" in command:
                 checked += 1
                 test = " ".join(container["HealthCheck"]["Command"])
-                assert "/tmp/heartbeat" in test, (stack, command)
+                assert "stat -c %Y /tmp/heartbeat" in test, (stack, command)
                 assert not re.search(r"celery|redis|python|ping", test), (stack, test)
     assert checked == 4
 
