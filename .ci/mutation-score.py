@@ -37,7 +37,7 @@ def main() -> int:
     below = []
     for module, killed, total, survivors in rows:
         score = killed / total if total else 1.0
-        table.append(f"| `{module}` | {killed} | {total} | {score:.0%} |")
+        table.append(f"| `{module}` | {killed} | {total} | {score:.1%} |")
         if score < TARGET:
             below.append(module)
         for name in survivors:

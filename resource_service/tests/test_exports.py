@@ -75,7 +75,7 @@ def test_a_done_csv_export_is_downloadable(alice_api, alice_project, garden_task
     services.export_run(export_id=export_id)
 
     done = alice_api.get(f"/api/exports/{export_id}/").json()
-    assert done["status"] == "done"
+    assert (done["status"], done["error"]) == ("done", "")
     assert done["finished_at"]
     assert done["download_url"] == f"http://localhost:8080/api/exports/{export_id}/download/"
     download = alice_api.get(f"/api/exports/{export_id}/download/")
@@ -215,10 +215,13 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_quoted(alice_project, me
 
 def test_an_export_lists_the_tasks_in_the_order_they_were_made_ties_by_id(alice_project, media):
     made = timezone.now()
-    tasks = [Task.objects.create(project=alice_project, title=f"Task {n}") for n in range(4)]
-    Task.objects.filter(pk__in=[tasks[0].pk, tasks[1].pk]).update(created_at=made + timedelta(minutes=1))
-    Task.objects.filter(pk__in=[tasks[2].pk, tasks[3].pk]).update(created_at=made)
-    expected = [str(task.pk) for task in sorted(tasks[2:], key=lambda t: t.pk) + sorted(tasks[:2], key=lambda t: t.pk)]
+    # Ids in the opposite order to the times: ordered by id alone, the rows would come out reversed.
+    ids = [uuid.UUID(int=n) for n in (4, 3, 2, 1)]
+    for n, task_id in enumerate(ids):
+        Task.objects.create(id=task_id, project=alice_project, title=f"Task {n}")
+    Task.objects.filter(pk__in=ids[:2]).update(created_at=made)
+    Task.objects.filter(pk__in=ids[2:]).update(created_at=made + timedelta(minutes=1))
+    expected = [str(task_id) for task_id in (ids[1], ids[0], ids[3], ids[2])]
     csv_rows = csv.DictReader(io.StringIO(services.render_tasks(project=alice_project, format="csv").decode()))
     assert [row["id"] for row in csv_rows] == expected
     document = services.render_tasks(project=alice_project, format="json").decode()
@@ -265,6 +268,8 @@ def test_a_delivery_that_finds_the_export_running_is_tried_again_once_that_run_m
     with pytest.raises(Retry):
         tasks.run_export(str(export.pk))
     assert services.run_time_limit() - 2 <= retried["countdown"] <= services.run_time_limit()
+    # The worker's retry line says why.
+    assert str(retried["exc"]) == f"another worker runs the export for at most {retried['countdown']} s more"
     assert Export.objects.get(pk=export.pk).attempts == 1
 
 
@@ -307,6 +312,15 @@ def test_a_failing_export_ends_failed_with_a_reason(alice_api, alice_project, me
     assert body["error"] == "The export could not be written (OSError)."
     assert alice_api.get(f"/api/exports/{export_id}/download/").status_code == 409
     assert Export.objects.get(pk=export_id).file.name == ""
+
+
+def test_a_finished_export_is_logged_with_its_id_and_size(alice_project, garden_tasks, media, caplog):
+    export = services.export_request(project=alice_project, format="csv")
+    services.export_run(export_id=export.pk)
+    (line,) = [record for record in caplog.records if record.name == services.__name__]
+    assert (line.levelname, line.getMessage(), line.export_id) == ("INFO", "export done", str(export.pk))
+    export.refresh_from_db()
+    assert line.bytes == export.file.size
 
 
 def test_a_failing_export_is_logged_with_its_traceback_and_id(alice_project, media, monkeypatch, caplog):

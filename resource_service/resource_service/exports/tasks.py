@@ -21,7 +21,7 @@ def run_export(self, export_id: str) -> None:
     try:
         services.export_run(export_id=export_id)
     except services.ExportInProgress as busy:
-        raise self.retry(countdown=busy.seconds_left) from busy
+        raise self.retry(exc=busy, countdown=busy.seconds_left) from busy
 
 
 @shared_task(name="resource.cleanup_exports")
