@@ -53,16 +53,17 @@ class AutoSchema(SwaggerAutoSchema):
 
     def get_response_serializers(self):
         responses = super().get_response_serializers()
-        reads_body = bool(self.get_request_body_parameters(self.get_consumes()))
+        reads_body = self.get_request_serializer() is not None
+        reads_query = bool(self.get_query_parameters())
         pages = bool(self.get_pagination_parameters())
         errors = {}
-        if reads_body or self.get_query_parameters() or "{" in self.path:
+        if reads_body or reads_query or "{" in self.path:
             errors["400"] = "Invalid input: malformed JSON, wrong types, invalid values, a path the gateway refuses"
         if self.get_security() != []:
             errors["401"] = "Missing, invalid, expired or revoked access token"
         if "{" in self.path or pages:
             errors["404"] = "Not found (another user's object is not found either)" if not pages else "No such page"
-        if self.get_query_parameters():
+        if reads_query:
             errors["414"] = "The request line is over the gateway's 8 KiB"
         if reads_body:
             errors["415"] = "The body is not JSON"
@@ -75,7 +76,7 @@ class AutoSchema(SwaggerAutoSchema):
 
 class SchemaGenerator(OpenAPISchemaGenerator):
     """drf-yasg's schema, with the path parameters as the URL patterns read them: every one is a UUID (the `uuid`
-    converter; tests/test_health.py checks the patterns), and a path that holds no UUID there is a 404."""
+    converter; tests/test_route_walk.py checks the patterns), and a path that holds no UUID there is a 404."""
 
     def get_path_parameters(self, path, view_cls):
         parameters = super().get_path_parameters(path, view_cls)
