@@ -153,10 +153,14 @@ class Group:
             return False
         return not _is_zombie(self.pid)
 
+    def descendants(self) -> list[int]:
+        """Every process below the leader, from /proc."""
+        return _descendants(self.pid)
+
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM the leader (honcho and make pass it on), wait up to `grace` seconds, then SIGKILL what is left:
         the group, and the sessions honcho starts its processes in, which a signal to the group does not reach."""
-        family = _descendants(self.pid)
+        family = self.descendants()
         if grace:
             _signal(self.pid, signal.SIGTERM)
             deadline = time.monotonic() + grace

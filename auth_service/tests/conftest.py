@@ -6,6 +6,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from hypothesis import HealthCheck, settings
+from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from auth_service.accounts import services as accounts
@@ -134,3 +135,8 @@ def route_caller(bearer: bool) -> tuple[APIClient, dict[str, str]]:
     if bearer:
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     return api, {"session_id": session}
+
+
+def counted(name: str, **labels) -> float:
+    """A counter's value in this process, 0 before its first count."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0

@@ -7,7 +7,7 @@ import jwt
 import pytest
 
 from auth_service.accounts.models import User
-from tests.conftest import login
+from tests.conftest import counted, login
 
 pytestmark = pytest.mark.django_db
 
@@ -116,11 +116,9 @@ def test_deleting_a_user_in_the_admin_revokes_their_tokens_and_deletes_their_dat
 def test_ending_a_session_in_the_admin_ends_it_as_its_user_would(
     api, staff_client, alice, redis_db, django_capture_on_commit_callbacks
 ):
-    from prometheus_client import REGISTRY
-
     phone, laptop = login(api, alice.email), login(api, alice.email)
     sid = jwt.decode(phone["access"], options={"verify_signature": False})["sid"]
-    before = REGISTRY.get_sample_value("auth_sessions_ended_total", {"reason": "ended"}) or 0.0
+    before = counted("auth_sessions_ended_total", reason="ended")
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             "/auth/admin/tokens/tokenfamily/", {"action": "end_sessions", "_selected_action": [sid]}
@@ -129,7 +127,7 @@ def test_ending_a_session_in_the_admin_ends_it_as_its_user_would(
     assert api.post("/auth/token/refresh/", {"refresh": phone["refresh"]}).status_code == 401
     assert api.post("/auth/token/refresh/", {"refresh": laptop["refresh"]}).status_code == 200
     assert redis_db.get(f"revoked-session:{sid}") == b"1"
-    assert REGISTRY.get_sample_value("auth_sessions_ended_total", {"reason": "ended"}) == before + 1
+    assert counted("auth_sessions_ended_total", reason="ended") == before + 1
 
 
 def test_the_admin_stores_an_address_in_its_one_form(staff_client):

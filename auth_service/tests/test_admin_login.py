@@ -3,14 +3,13 @@
 import pyotp
 import pytest
 from django.utils import timezone
-from prometheus_client import REGISTRY
 from rest_framework.throttling import SimpleRateThrottle
 
 from auth_service.accounts import second_factor
 from auth_service.accounts.models import TOTPDevice, User
 from auth_service.lib import totp
 from auth_service.tokens.models import LoginEvent
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, counted
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +74,9 @@ def test_a_wrong_or_missing_code_is_refused_and_counted(client, staff, staff_tot
     ("code", "method"), [("000000", "totp"), ("ABCDEF", "recovery_code"), ("1234567", "recovery_code")]
 )
 def test_a_wrong_code_is_read_as_a_totp_code_only_when_it_is_six_digits(client, staff, staff_totp, code, method):
-    before = REGISTRY.get_sample_value("auth_mfa_failures_total", {"method": method}) or 0.0
+    before = counted("auth_mfa_failures_total", method=method)
     assert admin_login(client, staff.email, STAFF_PASSWORD, code=code).status_code == 200
-    assert REGISTRY.get_sample_value("auth_mfa_failures_total", {"method": method}) == before + 1
+    assert counted("auth_mfa_failures_total", method=method) == before + 1
 
 
 def test_a_recovery_code_opens_the_admin_once(client, staff, staff_totp):

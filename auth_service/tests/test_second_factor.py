@@ -15,14 +15,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
-from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from auth_service.accounts import second_factor
 from auth_service.accounts.models import TOTPDevice, User
 from auth_service.tokens.keys import check_configuration
 from auth_service.tokens.models import TokenFamily
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, counted, login
 
 pytestmark = pytest.mark.django_db
 
@@ -191,10 +190,6 @@ def test_one_recovery_code_used_twice_at_once_logs_in_once(alice, alice_api, run
 
     with ThreadPoolExecutor(2) as pool:
         assert sorted(pool.map(use, tokens)) == [200, 401]
-
-
-def counted(name: str, **labels) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def test_the_second_step_starts_the_session_of_the_first_steps_client_and_counts_it(alice, alice_api, run_tasks):

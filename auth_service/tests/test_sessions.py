@@ -8,12 +8,11 @@ import jwt
 import pytest
 from django.db import connection
 from django.utils import timezone
-from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from auth_service.tokens import revocation
 from auth_service.tokens.models import TokenFamily
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, counted, login
 
 pytestmark = pytest.mark.django_db
 
@@ -205,10 +204,6 @@ def test_a_second_use_after_the_interval_is_a_replay_that_ends_the_session(api, 
     assert refresh(api, pair["refresh"]).status_code == 401
     assert refresh(api, successor["refresh"]).status_code == 401
     assert TokenFamily.objects.get(pk=sid_of(pair["refresh"])).revoked_reason == "reuse"
-
-
-def counted(name: str, **labels) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def test_a_replay_is_counted_and_logged_with_its_session(api, alice, settings, caplog):

@@ -3,10 +3,13 @@ does without a body, OPTIONS and everything else without a 5xx, a method a route
 the ones it does (Allow), an unknown method a 405 or 501, and every error is JSON. The admin is left out: a
 cookie session authenticates there, so CSRF and Django's pages apply (tests/test_admin*.py)."""
 
-import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+import re
+import uuid
 
-from tests.conftest import route_caller
+import pytest
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+
+from tests.conftest import PREFIX, route_caller
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,16 @@ def test_every_route_answers_every_method_as_http_says(route, method, bearer):
         response.json()
     elif response.content:
         assert media_type(response) in NOT_JSON | {"application/json"}
+
+
+def test_every_path_parameter_is_a_uuid_as_the_schema_says(client):
+    """lib/schema.py documents every path parameter as a UUID: the URL patterns take a UUID there, and nothing
+    else."""
+    schema = client.get(f"{PREFIX}/swagger.json").json()
+    paths = [path for path in schema["paths"] if "{" in path]
+    assert paths
+    for path in paths:
+        assert {parameter["format"] for parameter in schema["paths"][path]["parameters"]} == {"uuid"}, path
+        resolve(schema["basePath"] + re.sub(r"{\w+}", str(uuid.uuid4()), path))
+        with pytest.raises(Resolver404):
+            resolve(schema["basePath"] + re.sub(r"{\w+}", "not-a-uuid", path))

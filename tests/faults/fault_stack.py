@@ -111,30 +111,14 @@ def _cmdline(pid: int | str) -> str:
         return ""
 
 
-def _parent(pid: str) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
-    except OSError:
-        return "0"
-
-
-def _of_the_worker_group(pid: str) -> bool:
-    """Whether the process descends from the resource worker's group this stack started."""
-    leader = (WORK / "resource-worker.pid").read_text().strip()
-    while pid not in ("0", "1"):
-        if pid == leader:
-            return True
-        pid = _parent(pid)
-    return False
-
-
 def resource_worker_pid() -> int:
     """The resource worker's main Celery process (the one a container's stop signals), not a pool child: Celery
     titles it "[celeryd: resource@<host>:MainProcess] ..." (the Procfile names the node)."""
-    for entry in Path("/proc").iterdir():
-        title = _cmdline(entry.name) if entry.name.isdigit() else ""
-        if "celeryd: resource@" in title and ":MainProcess]" in title and _of_the_worker_group(entry.name):
-            return int(entry.name)
+    group = Group.at(WORK / "resource-worker.pid")
+    for pid in group.descendants() if group is not None else []:
+        title = _cmdline(pid)
+        if "celeryd: resource@" in title and ":MainProcess]" in title:
+            return pid
     raise SystemExit("no resource worker runs")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import fault_stack
 import pytest
 from conftest import Account, Gateway, wait_for
+from harness import Group
 
 SERVICE_UNAVAILABLE = {"detail": "Service temporarily unavailable."}
 
@@ -71,14 +72,6 @@ def test_the_api_keeps_serving_while_the_auth_service_is_down(alice_api):
     assert wait_for(lambda: Gateway().get("/auth/healthz").status_code == 200, timeout=30)
 
 
-def exited(pid: int) -> bool:
-    """Whether the process is gone (or a zombie its parent has yet to reap)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
 def test_sigterm_to_a_web_worker_under_load_fails_no_request(alice_api):
     """The worker that gets the signal ends while requests flow, before and after its exit, and none fails."""
     alice_api.post("/api/projects/", json={"name": "Under load"})
@@ -106,7 +99,7 @@ def test_sigterm_to_a_web_worker_under_load_fails_no_request(alice_api):
         try:
             assert wait_for(lambda: answered() >= 50, timeout=30)
             os.kill(worker, signal.SIGTERM)
-            assert wait_for(lambda: exited(worker), timeout=30, interval=0.02)
+            assert wait_for(lambda: not Group(worker).alive(), timeout=30, interval=0.02)
             at_exit = answered()
             assert wait_for(lambda: answered() >= at_exit + 200, timeout=60)
         finally:
@@ -170,7 +163,7 @@ def test_sigterm_to_the_worker_mid_export_finishes_the_export_before_it_exits(al
     worker = fault_stack.resource_worker_pid()
     try:
         os.kill(worker, signal.SIGTERM)
-        assert wait_for(lambda: exited(worker), timeout=60, interval=0.05)
+        assert wait_for(lambda: not Group(worker).alive(), timeout=60, interval=0.05)
         assert alice_api.get(url).json()["status"] == "done"
         assert len(done_lines(url)) == 1
     finally:
