@@ -117,7 +117,7 @@ lint: lint-gateway ## Check the code (ruff, mypy, the apps' import direction), t
 	.venv/bin/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
 	.venv/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	.venv/bin/python .ci/check-workflow-scripts.py
-	.venv/bin/shellcheck $(SHELL_SCRIPTS)
+	.venv/bin/shellcheck --external-sources $(SHELL_SCRIPTS)
 
 lint-gateway: ## Check the rendered gateway configuration with nginx -t and gixy
 	GATEWAY_PREFIX="$(DEV_DIR)/gateway-lint" GATEWAY_RENDER_ONLY=1 gateway/run.sh

@@ -24,57 +24,11 @@ env_name="${1:?usage: infra/deploy.sh [--plan] ENVIRONMENT [REGION]}"
 region="${2:-${AWS_REGION:-eu-west-1}}"
 tag="${IMAGE_TAG:-$(git rev-parse --short=12 HEAD)}"
 
-# What a plan prints goes to the script's own standard output, also from inside $(...).
-exec 3>&1
-say() { printf '\n# %s\n' "$*" >&3; }
-# A command as it could be typed: each word bare, in double quotes or in single quotes, whichever suffices.
-show() {
-    local words=() word safe='^[A-Za-z0-9_./:=@,+-]+$' plain_in_double_quotes='^[^$`"\\]*$'
-    for word in "$@"; do
-        if [[ $word =~ $safe ]]; then
-            words+=("$word")
-        elif [[ $word =~ $plain_in_double_quotes ]]; then
-            words+=("\"$word\"")
-        else
-            words+=("'${word//\'/\'\\\'\'}'")
-        fi
-    done
-    echo "${words[*]}" >&3
-}
-
-# Runs a command, or prints it in a plan.
-run() {
-    if $plan; then
-        show "$@"
-    else
-        "$@"
-    fi
-}
-
-# The answer of an AWS call; in a plan, the call is printed and a placeholder naming its answer returned.
-ask() {
-    local placeholder="$1"
-    shift
-    if $plan; then
-        show aws --region "$region" "$@"
-        echo "<$placeholder>"
-    else
-        aws --region "$region" "$@"
-    fi
-}
+# shellcheck source=infra/steps.sh
+source infra/steps.sh
 
 stack_exists() {
     $plan || aws --region "$region" cloudformation describe-stacks --stack-name "$1" >/dev/null 2>&1
-}
-
-output_of() {
-    ask "$2 of $1" cloudformation describe-stacks --stack-name "$1" \
-        --query "Stacks[0].Outputs[?OutputKey=='$2'].OutputValue" --output text
-}
-
-export_value() {
-    ask "export $env_name-$1" cloudformation list-exports \
-        --query "Exports[?Name=='$env_name-$1'].Value" --output text
 }
 
 # deploy_stack TEMPLATE [NAME=VALUE ...]: a parameter with an empty value is left out, so that an existing stack
@@ -82,15 +36,12 @@ export_value() {
 deploy_stack() {
     local template="$1"
     shift
-    local overrides=("EnvironmentName=$env_name") role=()
+    local overrides=("EnvironmentName=$env_name")
     for parameter in "$@"; do
         if [ -n "${parameter#*=}" ]; then
             overrides+=("$parameter")
         fi
     done
-    if [ -n "${CLOUDFORMATION_ROLE_ARN:-}" ]; then
-        role=(--role-arn "$CLOUDFORMATION_ROLE_ARN")
-    fi
     run aws --region "$region" cloudformation deploy --stack-name "$env_name-jwt-$template" \
         --template-file "infra/templates/$template.yaml" --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset \
         "${role[@]}" --parameter-overrides "${overrides[@]}"
@@ -108,57 +59,6 @@ push_image() {
     run docker push "$1:$tag"
 }
 
-capitalized() { echo "${1^}"; }
-
-# wait_stopped TASK WHAT: poll the task until it stops, for up to DEPLOY_TASK_TIMEOUT seconds (an hour by default;
-# `aws ecs wait tasks-stopped` gives up after 10 minutes, which a long migration outlasts), every
-# DEPLOY_POLL_SECONDS (15).
-wait_stopped() {
-    local deadline=$((SECONDS + ${DEPLOY_TASK_TIMEOUT:-3600})) status
-    while true; do
-        status="$(ask "last status" ecs describe-tasks --cluster "$env_name-jwt-services" --tasks "$1" \
-            --query "tasks[0].lastStatus" --output text)"
-        if $plan || [ "$status" = STOPPED ]; then
-            return
-        fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            echo "deploy.sh: the $2 ($1) has not stopped after ${DEPLOY_TASK_TIMEOUT:-3600} s and goes on;" \
-                "the services were not changed: deploy again once it has stopped" >&2
-            exit 1
-        fi
-        sleep "${DEPLOY_POLL_SECONDS:-15}"
-    done
-}
-
-# run_task SERVICE OUTPUT WHAT: run the stack's one-off task that OUTPUT names and fail unless it exits with 0.
-# A task of that family still running (a deploy that gave up waiting, run again) is waited for by no one: this
-# refuses to start a second one beside it.
-run_task() {
-    local task_definition family running subnets security_group task exit_code
-    task_definition="$(output_of "$env_name-jwt-$1" "$2")"
-    family="${task_definition##*/}"
-    running="$(ask "running tasks" ecs list-tasks --cluster "$env_name-jwt-services" --family "${family%:*}" \
-        --desired-status RUNNING --query "taskArns" --output text)"
-    if ! $plan && [ -n "$running" ] && [ "$running" != None ]; then
-        echo "deploy.sh: a $1 $3 still runs ($running); the $1 services were not changed: deploy again once" \
-            "it has stopped" >&2
-        exit 1
-    fi
-    subnets="$(export_value PrivateSubnets)"
-    security_group="$(export_value "$(capitalized "$1")SecurityGroup")"
-    task="$(ask "task arn" ecs run-task --cluster "$env_name-jwt-services" --launch-type FARGATE \
-        --task-definition "$task_definition" --started-by deploy.sh \
-        --network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$security_group]}" \
-        --query "tasks[0].taskArn" --output text)"
-    wait_stopped "$task" "$1 $3"
-    exit_code="$(ask "exit code" ecs describe-tasks --cluster "$env_name-jwt-services" --tasks "$task" \
-        --query "tasks[0].containers[0].exitCode" --output text)"
-    if ! $plan && [ "$exit_code" != "0" ]; then
-        echo "deploy.sh: the $1 $3 ($task) exited with $exit_code; the $1 services were not changed" >&2
-        exit 1
-    fi
-}
-
 # deploy_service SERVICE REPOSITORY [NAME=VALUE ...]: register the new image's one-off tasks, make the database
 # users, migrate, then roll
 # the service. A new stack starts with the new image at once: its tasks' health checks touch no table.
@@ -174,8 +74,8 @@ deploy_service() {
     fi
     # The database users first (idempotent: it creates them once, then only keeps their grants and passwords).
     say "$service: database users, then migrate"
-    run_task "$service" DatabaseRolesTaskDefinition "database users task"
-    run_task "$service" MigrateTaskDefinition migration
+    run_task "$service" "$(output_of "$env_name-jwt-$service" DatabaseRolesTaskDefinition)" "database users task"
+    run_task "$service" "$(output_of "$env_name-jwt-$service" MigrateTaskDefinition)" migration
     say "$service: roll the services to $tag"
     deploy_stack "$service" "$repository" "MigrationImageTag=$tag" "ImageTag=$tag"
 }

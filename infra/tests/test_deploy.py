@@ -1,89 +1,15 @@
-"""infra/deploy.sh, run against stand-ins of the aws and docker commands that record each call: the order of
-infra/README.md, images pushed once per commit, and no service rolled past a migration that failed."""
+"""infra/deploy.sh, run against stand-ins of the aws and docker commands that record each call (conftest.py): the
+order of infra/README.md, images pushed once per commit, and no service rolled past a migration that failed."""
 
-import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
-from test_templates import ROOT, deploy_order
-
-FAKE_AWS = r"""
-import json, os, re, sys
-args = sys.argv[1:]
-with open(os.environ["FAKE_LOG"], "a") as log:
-    log.write(json.dumps(["aws", *args]) + "\n")
-command = " ".join(args)
-def value(flag):
-    return args[args.index(flag) + 1]
-if "cloudformation describe-stacks" in command:
-    stack = value("--stack-name")
-    if "--query" not in args:  # does the stack exist? (once deployed, its outputs are asked for)
-        sys.exit(255 if stack in os.environ.get("FAKE_NEW_STACKS", "").split() else 0)
-    key = re.search(r"OutputKey=='(\w+)'", value("--query"))[1]
-    if key.endswith("RepositoryUri"):
-        print(f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{key}")
-    else:  # MigrateTaskDefinition or DatabaseRolesTaskDefinition
-        environment, _, service = stack.split("-")
-        kind = "migrate" if key == "MigrateTaskDefinition" else "db-roles"
-        print(f"arn:aws:ecs:eu-west-1:123456789012:task-definition/{environment}-{service}-{kind}:7")
-elif "cloudformation list-exports" in command:
-    print(re.search(r"Name=='([\w-]+)'", value("--query"))[1] + "-value")
-elif "ecr describe-images" in command:
-    sys.exit(0 if value("--repository-name") in os.environ.get("FAKE_PUSHED", "").split() else 254)
-elif "ecr get-login-password" in command:
-    print("password")
-elif "ecs run-task" in command:
-    service, kind = re.search(r"-(\w+)-(migrate|db-roles):", value("--task-definition")).groups()
-    print(f"arn:aws:ecs:eu-west-1:123456789012:task/staging-jwt-services/{service}-{kind}")
-elif "ecs list-tasks" in command:
-    running = os.environ.get("FAKE_RUNNING_FAMILY")
-    print(f"arn:aws:ecs:eu-west-1:123456789012:task/{running}-1" if value("--family") == running else "None")
-elif "ecs describe-tasks" in command and "lastStatus" in value("--query"):
-    task = value("--tasks").rsplit("/", 1)[1]
-    if task == os.environ.get("FAKE_FAILING_WAIT"):
-        sys.exit(255)
-    # RUNNING for as many polls as FAKE_POLLS_RUNNING says, for the task it names, then STOPPED.
-    polls = os.environ["FAKE_LOG"] + "." + task
-    seen = int(open(polls).read()) if os.path.exists(polls) else 0
-    open(polls, "w").write(str(seen + 1))
-    slow, _, count = os.environ.get("FAKE_POLLS_RUNNING", "").partition("=")
-    print("RUNNING" if task == slow and (count == "forever" or seen < int(count)) else "STOPPED")
-elif "ecs describe-tasks" in command:
-    # The exit code as `--output text` prints it: "None" for a container that never ran.
-    failing = os.environ.get("FAKE_FAILING_TASK")
-    print(os.environ.get("FAKE_EXIT_CODE", "1") if failing and value("--tasks").endswith(f"/{failing}") else 0)
-"""
-
-FAKE_DOCKER = r"""
-import json, os, sys
-with open(os.environ["FAKE_LOG"], "a") as log:
-    log.write(json.dumps(["docker", *sys.argv[1:]]) + "\n")
-sys.stdin.read() if sys.argv[1:2] == ["login"] else None
-"""
+from test_templates import deploy_order
 
 
 @pytest.fixture
-def deploy(tmp_path):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for name, source in (("aws", FAKE_AWS), ("docker", FAKE_DOCKER)):
-        (bin_dir / name).write_text(f"#!{sys.executable}\n{source}")
-        (bin_dir / name).chmod(0o755)
-    log = tmp_path / "calls.jsonl"
-
-    def run(*args: str, **env: str) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
-        environment = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "FAKE_LOG": str(log)}
-        environment |= {"IMAGE_TAG": "abc123", **env}
-        result = subprocess.run(  # noqa: S603 (the script of this repository)
-            [str(ROOT / "infra" / "deploy.sh"), *args], env=environment, capture_output=True, text=True, timeout=60
-        )
-        calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-        return result, calls
-
-    return run
+def deploy(stand_ins):
+    return lambda *args, **env: stand_ins("deploy.sh", *args, **env)
 
 
 def deployed(calls: list[list[str]]) -> list[tuple[str, dict[str, str]]]:
@@ -160,7 +86,7 @@ def test_a_one_off_task_that_cannot_be_waited_for_stops_the_deploy_too(deploy):
 
 
 def test_a_migration_is_waited_for_as_long_as_it_runs_within_the_deadline(deploy):
-    result, calls = deploy("staging", FAKE_POLLS_RUNNING="resource-migrate=3", DEPLOY_POLL_SECONDS="0")
+    result, calls = deploy("staging", FAKE_POLLS_RUNNING="resource-migrate=3")
     assert result.returncode == 0, result.stderr
     polls = [call for call in calls if "lastStatus" in " ".join(call) and call[-5].endswith("/resource-migrate")]
     assert len(polls) == 4
@@ -171,9 +97,7 @@ def test_a_migration_is_waited_for_as_long_as_it_runs_within_the_deadline(deploy
 
 
 def test_a_migration_still_running_at_the_deadline_stops_the_deploy_and_is_left_to_run(deploy):
-    result, calls = deploy(
-        "staging", FAKE_POLLS_RUNNING="resource-migrate=forever", DEPLOY_POLL_SECONDS="0", DEPLOY_TASK_TIMEOUT="1"
-    )
+    result, calls = deploy("staging", FAKE_POLLS_RUNNING="resource-migrate=forever", DEPLOY_TASK_TIMEOUT="1")
     assert result.returncode == 1
     assert "the resource migration (arn:aws:ecs:" in result.stderr
     assert "has not stopped after 1 s" in result.stderr
