@@ -59,13 +59,70 @@ push_image() {
     run docker push "$1:$tag"
 }
 
-# deploy_service SERVICE REPOSITORY [NAME=VALUE ...]: register the new image's one-off tasks, make the database
-# users, migrate, then roll
-# the service. A new stack starts with the new image at once: its tasks' health checks touch no table.
-deploy_service() {
-    local service="$1" repository="ImageRepository=$2"
+# smoke_test: through the public URL, both services ready and, with SMOKE_TEST_SECRET_ARN set, a token round trip:
+# the smoke-test account logs in (the secret is its login body, {"email": ..., "password": ...}, given to curl on
+# its standard input), lists its projects with the access token and logs out. No password or token is an argument
+# of a command or printed.
+smoke_test() {
+    local base="https://$public_host" curl=(curl --fail --silent --show-error --max-time 10 --retry 3) tokens
+    say "smoke test through $base"
+    run "${curl[@]}" --output /dev/null "$base/auth/readyz" || return 1
+    run "${curl[@]}" --output /dev/null "$base/api/readyz" || return 1
+    if [ -z "${SMOKE_TEST_SECRET_ARN:-}" ]; then
+        echo "deploy.sh: no token round trip (SMOKE_TEST_SECRET_ARN is not set)"
+        return
+    fi
+    if $plan; then
+        echo "aws --region $region secretsmanager get-secret-value --secret-id $SMOKE_TEST_SECRET_ARN" \
+            "--query SecretString --output text | curl … --data-binary @- $base/auth/token/; then" \
+            "GET $base/api/projects/ with the access token and POST $base/auth/logout/ with the refresh token" >&3
+        return
+    fi
+    tokens="$(aws --region "$region" secretsmanager get-secret-value --secret-id "$SMOKE_TEST_SECRET_ARN" \
+        --query SecretString --output text |
+        "${curl[@]}" --header "Content-Type: application/json" --data-binary @- "$base/auth/token/" |
+        python3 -c 'import json, sys; body = json.load(sys.stdin); print(body["access"], body["refresh"])')" ||
+        return 1
+    "${curl[@]}" --output /dev/null --header @<(printf 'Authorization: Bearer %s\n' "${tokens% *}") \
+        "$base/api/projects/" || return 1
+    printf '{"refresh": "%s"}' "${tokens#* }" | "${curl[@]}" --output /dev/null \
+        --header "Content-Type: application/json" --data-binary @- "$base/auth/logout/" || return 1
+}
+
+# roll STACK PREVIOUS_TAG [NAME=VALUE ...]: deploy the stack with the new image, then the smoke test; if that fails,
+# deploy it again with PREVIOUS_TAG (none for a new stack) and stop.
+roll_stack() {
+    local stack="$1" previous="$2"
     shift 2
-    if stack_exists "$env_name-jwt-$service"; then
+    say "$stack: roll the services to $tag"
+    deploy_stack "$stack" "$@" "ImageTag=$tag"
+    if ! smoke_test; then
+        if [ -n "$previous" ]; then
+            say "$stack: the smoke test failed; back to $previous"
+            deploy_stack "$stack" "$@" "ImageTag=$previous"
+        fi
+        echo "deploy.sh: the smoke test failed after $stack rolled to $tag;" \
+            "${previous:+it runs $previous again and }nothing after it was deployed" >&2
+        exit 1
+    fi
+}
+
+# previous_tag STACK: the image tag the stack runs, or nothing for a stack not deployed yet.
+previous_tag() {
+    if stack_exists "$env_name-jwt-$1"; then
+        ask "image tag of $1" cloudformation describe-stacks --stack-name "$env_name-jwt-$1" \
+            --query "Stacks[0].Parameters[?ParameterKey=='ImageTag'].ParameterValue" --output text
+    fi
+}
+
+# deploy_service SERVICE REPOSITORY [NAME=VALUE ...]: register the new image's one-off tasks, make the database
+# users, migrate, then roll the service and run the smoke test. A new stack starts with the new image at once: its
+# tasks' health checks touch no table.
+deploy_service() {
+    local service="$1" repository="ImageRepository=$2" previous
+    shift 2
+    previous="$(previous_tag "$service")"
+    if [ -n "$previous" ]; then
         say "$service: the migration task of $tag"
         deploy_stack "$service" "$repository" "MigrationImageTag=$tag"
     else
@@ -76,8 +133,9 @@ deploy_service() {
     say "$service: database users, then migrate"
     run_task "$service" "$(output_of "$env_name-jwt-$service" DatabaseRolesTaskDefinition)" "database users task"
     run_task "$service" "$(output_of "$env_name-jwt-$service" MigrateTaskDefinition)" migration
-    say "$service: roll the services to $tag"
-    deploy_stack "$service" "$repository" "MigrationImageTag=$tag" "ImageTag=$tag"
+    if [ -n "$previous" ]; then
+        roll_stack "$service" "$previous" "$repository" "MigrationImageTag=$tag"
+    fi
 }
 
 say "Deploy $env_name in $region, images tagged $tag"
@@ -99,6 +157,11 @@ fi
 push_image "$auth_repository" auth_service
 push_image "$resource_repository" resource_service
 push_image "$gateway_repository" gateway
+public_host="${PUBLIC_HOST:-}"
+if [ -z "$public_host" ]; then
+    public_host="$(ask "public host" cloudformation describe-stacks --stack-name "$env_name-jwt-auth" \
+        --query "Stacks[0].Parameters[?ParameterKey=='PublicHostName'].ParameterValue" --output text)"
+fi
 
 deploy_service auth "$auth_repository" "PublicHostName=${PUBLIC_HOST:-}" \
     "JwtPrivateKeySecretArn=${JWT_PRIVATE_KEY_SECRET_ARN:-}"
@@ -106,7 +169,7 @@ deploy_service resource "$resource_repository" "PublicHostName=${PUBLIC_HOST:-}"
     "JwtPublicKeysParameter=/jwt-services/$env_name/public-keys"
 
 say "gateway"
-deploy_stack gateway "ImageRepository=$gateway_repository" "ImageTag=$tag"
+roll_stack gateway "$(previous_tag gateway)" "ImageRepository=$gateway_repository"
 
 say "monitoring"
 deploy_stack monitoring "AlarmTopicArn=${ALARM_TOPIC_ARN:-}"

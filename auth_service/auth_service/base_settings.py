@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from auth_service.lib.env import database_url, envbool, envint, envlist, envsecret, envstr, redis_url
 
@@ -140,6 +141,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An unacknowledged task of a worker that died is delivered again after this many seconds.
 # Workers look for such tasks every 10 s (kombu's default looks only every 100 s).
 CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 900)
+# A task is interrupted after CELERY_TASK_SOFT_TIME_LIMIT seconds (SoftTimeLimitExceeded: it fails with the reason)
+# and its process killed TASK_TIME_LIMIT_GRACE seconds later, both before the visibility timeout: a task still
+# running when the broker hands it to another worker would run twice. A task may set shorter or longer limits.
+CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 300)
+TASK_TIME_LIMIT_GRACE = 10
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + TASK_TIME_LIMIT_GRACE
+if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT by more than {TASK_TIME_LIMIT_GRACE} s"
+    )
 # A worker's and a beat's liveness: their main process touches this file every HEARTBEAT_SECONDS, and the
 # containers' health check reads its age (lib/worker.py). Nothing else: a broker or database outage is for the
 # alarms, not a reason to replace every worker at once.

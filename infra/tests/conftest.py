@@ -1,4 +1,5 @@
-"""Stand-ins of the aws and docker commands that record each call, for running infra/deploy.sh and infra/rotate.sh."""
+"""Stand-ins of the aws, docker and curl commands that record each call, for running infra/deploy.sh and
+infra/rotate.sh."""
 
 import json
 import os
@@ -32,8 +33,14 @@ if "cloudformation describe-stacks" in command:
     stack = value("--stack-name")
     if "--query" not in args:  # does the stack exist? (once deployed, its outputs are asked for)
         sys.exit(255 if stack in os.environ.get("FAKE_NEW_STACKS", "").split() else 0)
-    if "ParameterKey" in value("--query"):
+    if value("--query") == "Stacks[0].Parameters[].ParameterKey":
         print(os.environ["FAKE_STACK_PARAMETERS"])
+        sys.exit()
+    if "ParameterKey=='PublicHostName'" in value("--query"):
+        print("api.example.com")
+        sys.exit()
+    if "ParameterKey=='ImageTag'" in value("--query"):
+        print(f"before-{stack.rsplit('-', 1)[1]}")
         sys.exit()
     key = re.search(r"OutputKey=='(\w+)'", value("--query"))[1]
     if key.endswith("RepositoryUri"):
@@ -79,6 +86,25 @@ elif "ecs describe-services" in command:
         print(state if service == failing else "COMPLETED")
 elif "ssm get-parameter" in command:
     print(os.environ["FAKE_PUBLISHED"])
+elif "secretsmanager get-secret-value" in command:
+    print('{"email": "smoke@example.com", "password": "smoke password"}')
+"""
+
+# The public URL's answers: readiness, and the token round trip of the smoke test. Each call is recorded with what
+# it read from its standard input and from the header files it was given.
+FAKE_CURL = r"""
+import json, os, sys
+args = sys.argv[1:]
+stdin = sys.stdin.read() if "@-" in args else None
+headers = [open(args[i + 1][1:]).read() for i, arg in enumerate(args) if arg == "--header" and args[i + 1][0] == "@"]
+with open(os.environ["FAKE_LOG"], "a") as log:
+    read = ([f"<stdin: {stdin}>"] if stdin is not None else []) + [f"<header file: {h}>" for h in headers]
+    log.write(json.dumps(["curl", *args, *read]) + "\n")
+url = next(arg for arg in args if arg.startswith("https://"))
+if any(url.endswith(path) for path in os.environ.get("FAKE_FAILING_URLS", "").split()):
+    sys.exit(22)
+if url.endswith("/auth/token/"):
+    print(json.dumps({"access": "ACCESS", "refresh": "REFRESH", "token_type": "Bearer", "expires_in": 300}))
 """
 
 FAKE_DOCKER = r"""
@@ -94,7 +120,7 @@ def stand_ins(tmp_path):
     """Run an infra/ script against the stand-ins: its result and every aws and docker call it made, in order."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for name, source in (("aws", FAKE_AWS), ("docker", FAKE_DOCKER)):
+    for name, source in (("aws", FAKE_AWS), ("docker", FAKE_DOCKER), ("curl", FAKE_CURL)):
         (bin_dir / name).write_text(f"#!{sys.executable}\n{source}")
         (bin_dir / name).chmod(0o755)
     log = tmp_path / "calls.jsonl"

@@ -1,10 +1,12 @@
-"""infra/deploy.sh, run against stand-ins of the aws and docker commands that record each call (conftest.py): the
-order of infra/README.md, images pushed once per commit, and no service rolled past a migration that failed."""
+"""infra/deploy.sh, run against stand-ins of the aws, docker and curl commands that record each call (conftest.py):
+the order of infra/README.md, images pushed once per commit, no service rolled past a migration that failed, a
+smoke test after each roll that puts a failed release back, and a deploy role that may make every call."""
 
+import fnmatch
 import re
 
 import pytest
-from test_templates import deploy_order
+from test_templates import as_list, deploy_order, load, statements
 
 
 @pytest.fixture
@@ -143,3 +145,118 @@ def test_a_plan_calls_nothing_and_prints_the_deploy_in_order(deploy):
     assert list(dict.fromkeys(stacks)) == deploy_order()
     assert "ecs run-task --cluster production-jwt-services" in result.stdout
     assert 'docker push "<AuthRepositoryUri of production-jwt-registry>:abc123"' in result.stdout
+
+
+def curls(calls) -> list[list[str]]:
+    return [call for call in calls if call[0] == "curl"]
+
+
+def test_each_rolled_stack_is_smoke_tested_through_the_public_url_before_the_next_deploys(deploy):
+    result, calls = deploy("staging")
+    assert result.returncode == 0, result.stderr
+    flat = [" ".join(call) for call in calls]
+    readiness = [i for i, call in enumerate(flat) if call.startswith("curl") and call.endswith("/auth/readyz")]
+    rolls = [i for i, (stack, overrides) in enumerate(deployed(calls)) if overrides.get("ImageTag") == "abc123"]
+    assert [deployed(calls)[i][0] for i in rolls] == [f"staging-jwt-{s}" for s in ("auth", "resource", "gateway")]
+    deploys = [i for i, call in enumerate(flat) if " cloudformation deploy " in call]
+    roll_positions = [deploys[i] for i in rolls]
+    assert len(readiness) == 3
+    for roll, check, following in zip(roll_positions, readiness, [*roll_positions[1:], deploys[-1]], strict=True):
+        assert roll < check < following
+    urls = [call[-1] for call in curls(calls)]
+    assert urls == [f"https://api.example.com/{prefix}/readyz" for _ in range(3) for prefix in ("auth", "api")]
+    assert "no token round trip (SMOKE_TEST_SECRET_ARN is not set)" in result.stdout
+
+
+def test_the_smoke_test_logs_in_lists_and_logs_out_with_no_secret_in_a_command_line(deploy):
+    result, calls = deploy("staging", PUBLIC_HOST="api.example.org", SMOKE_TEST_SECRET_ARN="arn:aws:secretsmanager:x")
+    assert result.returncode == 0, result.stderr
+    round_trip = [call for call in curls(calls) if not call[-1].endswith("readyz")][:3]
+    login, listing, logout = round_trip
+    assert login[-2] == "https://api.example.org/auth/token/"
+    assert login[-1] == '<stdin: {"email": "smoke@example.com", "password": "smoke password"}\n>'
+    assert listing[-2] == "https://api.example.org/api/projects/"
+    assert listing[-1] == "<header file: Authorization: Bearer ACCESS\n>"
+    assert logout[-2] == "https://api.example.org/auth/logout/"
+    assert logout[-1] == '<stdin: {"refresh": "REFRESH"}>'
+    for call in calls:
+        arguments = " ".join(part for part in call if not part.startswith("<"))
+        assert "smoke password" not in arguments
+        assert "ACCESS" not in arguments
+        assert "REFRESH" not in arguments
+    assert "smoke password" not in result.stdout + result.stderr
+    assert "ACCESS" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("failing", ["/api/readyz", "/auth/token/", "/api/projects/", "/auth/logout/"])
+def test_a_failed_smoke_test_puts_the_stack_back_on_its_earlier_image_and_stops_the_deploy(deploy, failing):
+    result, calls = deploy("staging", FAKE_FAILING_URLS=failing, SMOKE_TEST_SECRET_ARN="arn:aws:secretsmanager:x")
+    assert result.returncode == 1
+    assert "the smoke test failed after auth rolled to abc123; it runs before-auth again" in result.stderr
+    tags = [overrides.get("ImageTag") for stack, overrides in deployed(calls) if stack == "staging-jwt-auth"]
+    assert tags == [None, "abc123", "before-auth"]
+    assert not [stack for stack, _ in deployed(calls) if stack.endswith(("resource", "gateway", "monitoring"))]
+
+
+SMOKE_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:/jwt-services/staging/smoke-test-AbCdEf"
+# The actions `aws cloudformation deploy` calls, and calls whose IAM action is not their name in CamelCase.
+DEPLOY_ACTIONS = ["CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DescribeStacks", "DescribeStackEvents"]
+RENAMED = {("ecr", "get-login-password"): ["ecr:GetAuthorizationToken"]}
+
+
+def needed(call: list[str]) -> list[tuple[str, str]]:
+    """The IAM actions an aws call of the stand-in's log needs, each with the resource it acts on."""
+    service, command, arguments = call[3], call[4], call[5:]
+
+    def value(flag: str) -> str:
+        return arguments[arguments.index(flag) + 1]
+
+    resource = "*"
+    if service == "cloudformation" and "--stack-name" in arguments:
+        resource = f"arn:aws:cloudformation:eu-west-1:123456789012:stack/{value('--stack-name')}/id"
+    elif command == "describe-images":
+        resource = f"arn:aws:ecr:eu-west-1:123456789012:repository/{value('--repository-name')}"
+    elif command == "run-task":
+        resource = value("--task-definition")
+    elif command == "describe-tasks":
+        resource = value("--tasks")
+    elif command == "get-secret-value":
+        resource = value("--secret-id")
+    if (service, command) in RENAMED:
+        actions = RENAMED[service, command]
+    elif (service, command) == ("cloudformation", "deploy"):
+        actions = [f"cloudformation:{action}" for action in DEPLOY_ACTIONS]
+    else:
+        actions = [f"{service}:{command.title().replace('-', '')}"]
+    return [(action, resource) for action in actions]
+
+
+def granted_patterns(action: str) -> list[str]:
+    """The resources the deploy role may do ACTION on, as patterns, for the staging environment of account
+    123456789012 in eu-west-1 (an attribute of another resource, a repository, is any resource of its service)."""
+    values = {"AWS::Partition": "aws", "AWS::Region": "eu-west-1", "AWS::AccountId": "123456789012"}
+    values |= {"EnvironmentName": "staging", "SmokeTestSecretArn": SMOKE_SECRET}
+    patterns = []
+    for statement in statements(load("registry")["Resources"]["DeployRole"]):
+        if statement["Effect"] == "Allow" and action in as_list(statement["Action"]):
+            for resource in as_list(statement["Resource"]):
+                if isinstance(resource, str):
+                    patterns.append(resource)
+                elif "Fn::Sub" in resource:
+                    patterns.append(re.sub(r"\$\{([\w:]+)\}", lambda m: values[m[1]], resource["Fn::Sub"]))
+                elif "Ref" in resource:
+                    patterns.append(values[resource["Ref"]])
+                else:
+                    patterns.append(f"arn:aws:{action.split(':')[0]}:*")
+    return patterns
+
+
+def test_the_deploy_role_may_make_every_aws_call_of_a_deploy_and_its_smoke_test(deploy):
+    result, calls = deploy("staging", FAKE_POLLS_RUNNING="auth-migrate=1", SMOKE_TEST_SECRET_ARN=SMOKE_SECRET)
+    assert result.returncode == 0, result.stderr
+    aws_calls = [call for call in calls if call[0] == "aws"]
+    assert {call[4] for call in aws_calls} >= {"run-task", "list-tasks", "describe-tasks", "get-secret-value"}
+    for call in aws_calls:
+        for action, resource in needed(call):
+            patterns = granted_patterns(action)
+            assert any(fnmatch.fnmatchcase(resource, pattern) for pattern in patterns), (action, resource, patterns)

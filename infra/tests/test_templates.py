@@ -127,6 +127,73 @@ def test_every_service_rolls_back_failed_deployments_and_allows_ecs_exec():
             assert properties["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
 
 
+WEB_SERVICES = {"auth": "auth", "resource": "resource", "gateway": "gateway"}
+
+
+def release_alarm(stack: str) -> dict:
+    """The alarm the stack's web service's deployments watch, checked to be rolled back on."""
+    (web,) = [
+        s["Properties"]
+        for s in resources(stack, "AWS::ECS::Service").values()
+        if s["Properties"]["ServiceName"] == WEB_SERVICES[stack]
+    ]
+    alarms = web["DeploymentConfiguration"]["Alarms"]
+    assert alarms["Enable"] is True
+    assert alarms["Rollback"] is True
+    (name,) = alarms["AlarmNames"]
+    return resources(stack, "AWS::CloudWatch::Alarm")[name["Ref"]]["Properties"]
+
+
+def metric_stats(alarm: dict) -> dict[str, dict]:
+    return {query["Id"]: query["MetricStat"]["Metric"] for query in alarm["Metrics"] if "MetricStat" in query}
+
+
+def test_a_release_whose_requests_fail_is_rolled_back_where_a_quiet_minute_judges_nothing():
+    for stack in WEB_SERVICES:
+        alarm = release_alarm(stack)
+        (expression,) = [query for query in alarm["Metrics"] if "Expression" in query]
+        assert expression["Expression"]["Fn::Sub"].startswith("IF(requests >= ${ReleaseMinimumRequests}, 100 * "), stack
+        assert set(metric_stats(alarm)) == {"errors", "requests"}
+        assert alarm["TreatMissingData"] == "notBreaching"
+        assert alarm["Threshold"] == {"Ref": "ReleaseErrorRatePercent"}
+        assert alarm["DatapointsToAlarm"] == alarm["EvaluationPeriods"] == 2
+    gateway = metric_stats(release_alarm("gateway"))
+    assert (gateway["errors"]["MetricName"], gateway["requests"]["MetricName"]) == (
+        "HTTPCode_Target_5XX_Count",
+        "RequestCount",
+    )
+    assert {d["Name"] for d in gateway["errors"]["Dimensions"]} == {"LoadBalancer", "TargetGroup"}
+
+
+@pytest.mark.parametrize("stack", ["auth", "resource"])
+def test_a_services_release_alarm_counts_that_services_own_request_log_lines(stack):
+    """The metric filters match the service's request log line: its logger's name, which the JSON formatter writes as
+    "logger", and its "status" (lib/requests.py, base_settings.py)."""
+    package = ROOT / f"{stack}_service" / f"{stack}_service"
+    requests_module = (package / "lib" / "requests.py").read_text()
+    assert f'logger = logging.getLogger("{stack}_service.requests")' in requests_module
+    assert '"status": response.status_code' in requests_module
+    assert (
+        '"rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}'
+        in (package / "base_settings.py").read_text()
+    )
+    filters = {
+        f["Properties"]["MetricTransformations"][0]["MetricName"]: f["Properties"]
+        for f in resources(stack, "AWS::Logs::MetricFilter").values()
+    }
+    capitalized = stack.capitalize()
+    logger = f'$.logger = "{stack}_service.requests"'
+    assert filters[f"{capitalized}Requests"]["FilterPattern"] == f"{{ {logger} }}"
+    assert filters[f"{capitalized}ServerErrors"]["FilterPattern"] == f"{{ {logger} && $.status >= 500 }}"
+    for metric_filter in filters.values():
+        assert metric_filter["LogGroupName"] == {"Ref": "LogGroup"}
+    metrics = metric_stats(release_alarm(stack))
+    assert metrics["requests"]["MetricName"] == f"{capitalized}Requests"
+    assert metrics["errors"]["MetricName"] == f"{capitalized}ServerErrors"
+    namespaces = {t["MetricNamespace"]["Fn::Sub"] for f in filters.values() for t in f["MetricTransformations"]}
+    assert namespaces == {m["Namespace"]["Fn::Sub"] for m in metrics.values()} == {"JwtServices/${EnvironmentName}"}
+
+
 def test_the_private_key_is_given_to_the_auth_web_task_only():
     holders = []
     for stack in TEMPLATES:
@@ -499,7 +566,7 @@ def test_the_deploy_role_is_assumed_through_oidc_by_one_repositorys_environment_
     }
     assert not resources("registry", "AWS::IAM::AccessKey")
     assert not resources("registry", "AWS::IAM::User")
-    for policy_statement in role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]:
+    for policy_statement in statements(role):
         if "iam:PassRole" in policy_statement["Action"]:
             assert "iam:PassedToService" in refs_in(policy_statement["Condition"])
 
@@ -718,3 +785,8 @@ def test_compose_and_ci_run_the_postgresql_major_version_rds_runs():
         if service["image"].startswith("postgres:")
     }
     assert {image.split(":")[1].split("-")[0].split(".")[0] for image in images} == majors
+
+
+def test_the_error_rate_alarm_judges_no_minute_quieter_than_its_minimum():
+    (expression,) = [query for query in ALARMS["ErrorRate"]["Properties"]["Metrics"] if "Expression" in query]
+    assert expression["Expression"]["Fn::Sub"].startswith("IF(requests >= ${ErrorRateMinimumRequests}, 100 * (")

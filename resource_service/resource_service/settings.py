@@ -12,6 +12,7 @@ from resource_service.base_settings import (
     INSTALLED_APPS,
     REST_FRAMEWORK,
     STORAGES,
+    TASK_TIME_LIMIT_GRACE,
 )
 from resource_service.lib.env import envbool, envint, envsecret, envstr
 
@@ -52,14 +53,14 @@ if EXPORTS_S3_BUCKET:
     }
 EXPORT_RETENTION_HOURS = envint("EXPORT_RETENTION_HOURS", 24)
 EXPORT_STALE_MINUTES = envint("EXPORT_STALE_MINUTES", 60)
-# A run is stopped after EXPORT_TIME_LIMIT seconds (the export fails with the reason) and its process killed the grace
-# later. Both end before the broker's visibility timeout, so that the redelivery of a lost worker's export finds
-# that worker's run over, and a second delivery while a run goes on waits for it (exports/services.py).
+# A run is stopped after EXPORT_TIME_LIMIT seconds (the export fails with the reason) and its process killed
+# TASK_TIME_LIMIT_GRACE later. Both end before the broker's visibility timeout, so that the redelivery of a lost
+# worker's export finds that worker's run over, and a second delivery while a run goes on waits for it
+# (exports/services.py).
 EXPORT_TIME_LIMIT = envint("EXPORT_TIME_LIMIT", 600)
-EXPORT_TIME_LIMIT_GRACE = 10
-if EXPORT_TIME_LIMIT + EXPORT_TIME_LIMIT_GRACE >= CELERY_VISIBILITY_TIMEOUT:
+if EXPORT_TIME_LIMIT + TASK_TIME_LIMIT_GRACE >= CELERY_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured(
-        f"EXPORT_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT by more than {EXPORT_TIME_LIMIT_GRACE} seconds"
+        f"EXPORT_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT by more than {TASK_TIME_LIMIT_GRACE} seconds"
     )
 
 # The origin clients reach the gateway at: the links in responses are built on it (lib/links.py).

@@ -202,7 +202,7 @@ def test_a_run_that_reached_its_time_limit_is_over_and_one_half_a_second_short_i
 
 def test_the_run_time_limit_is_the_soft_limit_and_its_grace(settings):
     settings.EXPORT_TIME_LIMIT = 300
-    assert services.run_time_limit() == 300 + settings.EXPORT_TIME_LIMIT_GRACE
+    assert services.run_time_limit() == 300 + settings.TASK_TIME_LIMIT_GRACE
 
 
 @pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\r"])
@@ -287,7 +287,7 @@ def test_a_run_past_the_time_limit_ends_failed_with_the_reason(alice_project, me
 def test_the_run_is_stopped_then_killed_before_the_broker_would_deliver_it_again(settings):
     assert (tasks.run_export.soft_time_limit, tasks.run_export.time_limit) == (
         settings.EXPORT_TIME_LIMIT,
-        settings.EXPORT_TIME_LIMIT + settings.EXPORT_TIME_LIMIT_GRACE,
+        settings.EXPORT_TIME_LIMIT + settings.TASK_TIME_LIMIT_GRACE,
     )
     assert tasks.run_export.time_limit < settings.CELERY_VISIBILITY_TIMEOUT
 

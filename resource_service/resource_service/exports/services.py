@@ -61,7 +61,7 @@ class ExportInProgress(Exception):
 
 def run_time_limit() -> int:
     """The seconds after which a worker stops an export's run for good (its Celery hard time limit)."""
-    return settings.EXPORT_TIME_LIMIT + settings.EXPORT_TIME_LIMIT_GRACE
+    return settings.EXPORT_TIME_LIMIT + settings.TASK_TIME_LIMIT_GRACE
 
 
 def _csv_safe(value: object) -> str:

@@ -1,0 +1,39 @@
+"""Every task of the service stops before the broker would hand it to another worker: a task still running at the
+visibility timeout runs twice."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from auth_service.celery import app
+
+
+def test_every_task_is_interrupted_then_killed_before_the_visibility_timeout():
+    app.loader.import_default_modules()
+    tasks = [task for name, task in app.tasks.items() if name.startswith(f"{settings.SERVICE}.")]
+    assert tasks
+    for task in tasks:
+        soft = task.soft_time_limit or app.conf.task_soft_time_limit
+        hard = task.time_limit or app.conf.task_time_limit
+        assert soft, task.name
+        assert hard, task.name
+        assert soft < hard < settings.CELERY_VISIBILITY_TIMEOUT, task.name
+
+
+@pytest.mark.parametrize(("limit", "visibility", "starts"), [("300", "900", True), ("890", "900", False)])
+def test_a_task_time_limit_that_would_outlast_the_visibility_timeout_stops_the_start(limit, visibility, starts):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "auth_service.settings",
+        "CELERY_TASK_SOFT_TIME_LIMIT": limit,
+        "CELERY_VISIBILITY_TIMEOUT": visibility,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=environment, capture_output=True, text=True
+    )
+    assert (result.returncode == 0) is starts, result.stderr[-2000:]
+    if not starts:
+        assert "CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT" in result.stderr
