@@ -174,7 +174,7 @@ def test_a_services_release_alarm_counts_that_services_own_request_log_lines(sta
     assert f'logger = logging.getLogger("{stack}_service.requests")' in requests_module
     assert '"status": response.status_code' in requests_module
     assert (
-        '"rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}'
+        '"rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", '
         in (package / "base_settings.py").read_text()
     )
     filters = {
@@ -578,7 +578,11 @@ def alarmed_metrics(alarm: dict) -> list[tuple[str, str, str]]:
     """(namespace, metric, dimensions) of an alarm, of each metric of a metric-math alarm too."""
     properties = alarm["Properties"]
     metrics = [m["MetricStat"]["Metric"] for m in properties.get("Metrics", []) if "MetricStat" in m] or [properties]
-    return [(m["Namespace"], m["MetricName"], refs_in(m["Dimensions"])) for m in metrics]
+    # The services' own metrics are in the namespace of their environment.
+    namespaces = [m["Namespace"] if isinstance(m["Namespace"], str) else m["Namespace"]["Fn::Sub"] for m in metrics]
+    return [
+        (namespace, m["MetricName"], refs_in(m["Dimensions"])) for namespace, m in zip(namespaces, metrics, strict=True)
+    ]
 
 
 def test_every_alarm_notifies_the_topic_when_it_fires_and_when_it_clears():
@@ -608,6 +612,7 @@ def test_the_alarms_cover_the_load_balancer_every_ecs_service_the_databases_and_
         ("AWS/ElastiCache", "Evictions"),
         ("ECS/ContainerInsights", "RunningTaskCount"),
         ("ECS/ContainerInsights", "DesiredTaskCount"),
+        ("JwtServices/${EnvironmentName}", "QueueDepth"),
     } == set(alarmed)
     services = sorted(
         service["Properties"]["ServiceName"]
@@ -675,8 +680,14 @@ def metric_lines(lines: list[list[str]]) -> list[list[str]]:
 def test_the_dashboard_is_json_and_shows_every_alarmed_metric():
     body, variables = load("monitoring")["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     assert set(re.findall(r"\$\{([A-Za-z]+)\}", body)) == set(variables)
+    # The services' own namespace is a variable of the body; every other variable stands for a dimension's value.
+    body = body.replace("${Namespace}", variables["Namespace"]["Fn::Sub"].replace("${", "<"))
     widgets = json.loads(re.sub(r"\$\{[A-Za-z:]+\}", "x", body))["widgets"]
-    shown = {(line[0], line[1]) for widget in widgets for line in metric_lines(widget["properties"]["metrics"])}
+    shown = {
+        (line[0].replace("<", "${"), line[1])
+        for widget in widgets
+        for line in metric_lines(widget["properties"]["metrics"])
+    }
     alarmed = {(namespace, metric) for alarm in ALARMS.values() for namespace, metric, _ in alarmed_metrics(alarm)}
     assert alarmed <= shown
 
@@ -790,3 +801,35 @@ def test_compose_and_ci_run_the_postgresql_major_version_rds_runs():
 def test_the_error_rate_alarm_judges_no_minute_quieter_than_its_minimum():
     (expression,) = [query for query in ALARMS["ErrorRate"]["Properties"]["Metrics"] if "Expression" in query]
     assert expression["Expression"]["Fn::Sub"].startswith("IF(requests >= ${ErrorRateMinimumRequests}, 100 * (")
+
+
+@pytest.mark.parametrize("stack", ["auth", "resource"])
+def test_workers_scale_on_the_backlog_per_task_of_the_queue_their_beat_measures(stack):
+    template = load(stack)["Resources"]
+    (beat,) = [c for task, c in containers(stack) if task == "BeatTask"]
+    environment = {variable["Name"]: variable["Value"] for variable in beat["Environment"]}
+    assert environment["QUEUE_METRICS_NAMESPACE"] == {"Fn::Sub": "JwtServices/${EnvironmentName}"}
+    policy = template["WorkerBacklogPolicy"]["Properties"]
+    assert policy["ScalingTargetId"] == {"Ref": "WorkerScaling"}
+    configuration = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert configuration["TargetValue"] == {"Ref": "WorkerBacklogPerTask"}
+    queries = {query["Id"]: query for query in configuration["CustomizedMetricSpecification"]["Metrics"]}
+    assert queries["backlog"]["Expression"] == "IF(workers > 0, depth / workers, depth)"
+    assert [query["Id"] for query in queries.values() if query["ReturnData"]] == ["backlog"]
+    depth = queries["depth"]["MetricStat"]["Metric"]
+    assert (depth["Namespace"], depth["MetricName"]) == (environment["QUEUE_METRICS_NAMESPACE"], "QueueDepth")
+    # The beat names its queue by the service (CELERY_TASK_DEFAULT_QUEUE is the service's name).
+    assert depth["Dimensions"] == [{"Name": "Queue", "Value": stack}]
+    workers = queries["workers"]["MetricStat"]["Metric"]
+    assert (workers["Namespace"], workers["MetricName"]) == ("ECS/ContainerInsights", "RunningTaskCount")
+    assert {"Name": "ServiceName", "Value": {"Fn::GetAtt": ["WorkerService", "Name"]}} in workers["Dimensions"]
+    policies = [p["Properties"] for p in resources(stack, "AWS::ApplicationAutoScaling::ScalingPolicy").values()]
+    assert sum(p["ScalingTargetId"] == {"Ref": "WorkerScaling"} for p in policies) == 2  # and CPU
+
+
+def test_a_queue_backing_up_or_no_longer_measured_alarms():
+    backlog = [a["Properties"] for a in ALARMS.values() if "QueueDepth" in refs_in(a)]
+    assert sorted(a["Dimensions"][0]["Value"] for a in backlog) == ["auth", "resource"]
+    for alarm in backlog:
+        assert alarm["Threshold"] == {"Ref": "QueueBacklogMax"}
+        assert alarm["TreatMissingData"] == "breaching"

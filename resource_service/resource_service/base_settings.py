@@ -156,6 +156,9 @@ if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
 # alarms, not a reason to replace every worker at once.
 HEARTBEAT_FILE = Path(envstr("HEARTBEAT_FILE", "/tmp/heartbeat"))  # noqa: S108 (a container's own /tmp)
 HEARTBEAT_SECONDS = 10
+# The CloudWatch namespace the beat writes the queue's depth to every minute, as a log line in the embedded metric
+# format (lib/worker.py); empty, the default, writes none. The ECS task definitions set JwtServices/<environment>.
+QUEUE_METRICS_NAMESPACE = envstr("QUEUE_METRICS_NAMESPACE", "")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": 10,
@@ -194,7 +197,9 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # A line's "_aws" is what CloudWatch reads as embedded metrics (lib/worker.py); the formatter drops an
+            # extra field whose name begins with an underscore, so the field is logged as "aws" and renamed.
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "aws": "_aws"},
         }
     },
     "handlers": {

@@ -12,6 +12,7 @@ import jwt
 import pytest
 from conftest import NEW_PASSWORD, PASSWORD, Account, Gateway, link_values, mails_to, wait_for
 from containers import compose, object_versions, pooler, psql
+from seed import ENVIRONMENT
 
 IMAGES = ["jwt-services/auth:prod", "jwt-services/resource:prod"]
 # Amazon Trust Services' roots: ElastiCache, RDS Proxy, SES and every AWS API present chains ending in one.
@@ -229,3 +230,19 @@ def test_the_auth_services_redis_user_reaches_only_its_keys_and_the_resource_que
         "SET revoked-before:probe 0 EX 5": "done",
         "SET revoked-session:probe 1 EX 5": "done",
     }
+
+
+@pytest.mark.parametrize("service", ["auth", "resource"])
+def test_each_beat_writes_its_queues_depth_as_a_cloudwatch_metric_line(service):
+    """What CloudWatch reads as the metric the workers scale on: an embedded-metric JSON line in the beat's log."""
+
+    def depth_lines() -> list[dict]:
+        lines = compose("logs", "--no-log-prefix", f"{service}-beat").stdout.splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{") and '"queue depth"' in line]
+
+    assert wait_for(lambda: depth_lines(), timeout=60)
+    line = depth_lines()[0]
+    (metric,) = line["_aws"]["CloudWatchMetrics"]
+    assert metric["Namespace"] == f"JwtServices/{ENVIRONMENT}"
+    assert metric["Metrics"] == [{"Name": "QueueDepth", "Unit": "Count"}]
+    assert (line["Queue"], type(line["QueueDepth"])) == (service, int)

@@ -1,6 +1,7 @@
 """What every Celery task of this service gets: the request id of the request that queued it, in its
-log lines, and Prometheus metrics (counts by outcome, durations) served by the worker; and the heartbeat of a
-worker's or a beat's main process, which its container's health check reads."""
+log lines, and Prometheus metrics (counts by outcome, durations) served by the worker; the heartbeat of a
+worker's or a beat's main process, which its container's health check reads; and the depth of the service's queue,
+which the beat writes as a CloudWatch metric for the workers' scaling."""
 
 import logging
 import os
@@ -92,3 +93,45 @@ def keep_heartbeat(path: Path, seconds: float, stop: threading.Event) -> threadi
 @signals.beat_init.connect
 def _start_heartbeat(**kwargs):
     keep_heartbeat(settings.HEARTBEAT_FILE, settings.HEARTBEAT_SECONDS, threading.Event())
+
+
+def queue_depth(app) -> int:
+    """The tasks waiting in the service's queue; not those a worker holds already."""
+    # Declared as the workers declare it (Redis keeps no queue but its tasks): a passive declaration would find
+    # an empty queue missing, and kombu's check for one misses the key prefix.
+    with app.connection_for_read() as connection:
+        _, depth, _ = connection.default_channel.queue_declare(settings.CELERY_TASK_DEFAULT_QUEUE)
+    return depth
+
+
+def log_queue_depth(app, namespace: str) -> None:
+    """Write the queue's depth as a log line in CloudWatch's embedded metric format: the log group makes it the
+    metric QueueDepth of NAMESPACE, dimension Queue, which the workers' scaling and an alarm read."""
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    metric = {"Namespace": namespace, "Dimensions": [["Queue"]], "Metrics": [{"Name": "QueueDepth", "Unit": "Count"}]}
+    aws = {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [metric]}
+    logger.info("queue depth", extra={"aws": aws, "Queue": queue, "QueueDepth": queue_depth(app)})
+
+
+def keep_logging_queue_depth(app, namespace: str, seconds: float, stop: threading.Event) -> threading.Thread:
+    """Log the queue's depth now and every so many seconds, from a thread of this process, until `stop` is set. A
+    broker that cannot be reached logs a warning and no depth: the metric's absence alarms."""
+
+    def publish() -> None:
+        while True:
+            try:
+                log_queue_depth(app, namespace)
+            except Exception:
+                logger.warning("queue depth unknown: the broker cannot be reached", exc_info=True)
+            if stop.wait(seconds):
+                return
+
+    thread = threading.Thread(target=publish, name="queue-depth", daemon=True)
+    thread.start()
+    return thread
+
+
+@signals.beat_init.connect
+def _start_queue_depth(sender=None, **kwargs):
+    if settings.QUEUE_METRICS_NAMESPACE:
+        keep_logging_queue_depth(sender.app, settings.QUEUE_METRICS_NAMESPACE, 60, threading.Event())
