@@ -833,3 +833,65 @@ def test_a_queue_backing_up_or_no_longer_measured_alarms():
     for alarm in backlog:
         assert alarm["Threshold"] == {"Ref": "QueueBacklogMax"}
         assert alarm["TreatMissingData"] == "breaching"
+
+
+def web_acl_blocks(node) -> list[dict]:
+    """Every Block action of the web ACL, in its rules and nested statements."""
+    found = []
+    for item in walk(node):
+        if isinstance(item, dict) and "Block" in item:
+            found.append(item["Block"])
+    return found
+
+
+def test_the_load_balancer_is_behind_a_waf_limiting_auth_per_client_and_refusing_in_json():
+    (association,) = resources("platform", "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"] == {
+        "ResourceArn": {"Ref": "LoadBalancer"},
+        "WebACLArn": {"Fn::GetAtt": ["WebAcl", "Arn"]},
+    }
+    acl = load("platform")["Resources"]["WebAcl"]["Properties"]
+    assert acl["DefaultAction"] == {"Allow": {}}
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    assert sorted(rule["Priority"] for rule in acl["Rules"]) == list(range(len(rules)))
+    rate = rules["auth-rate"]["Statement"]["RateBasedStatement"]
+    assert (rate["AggregateKeyType"], rate["Limit"]) == ("IP", {"Ref": "AuthRateLimit"})
+    scope = rate["ScopeDownStatement"]["ByteMatchStatement"]
+    assert (scope["FieldToMatch"], scope["PositionalConstraint"], scope["SearchString"]) == (
+        {"UriPath": {}},
+        "STARTS_WITH",
+        "/auth/",
+    )
+    throttled = rules["auth-rate"]["Action"]["Block"]["CustomResponse"]
+    assert throttled["ResponseCode"] == 429
+    assert {"Name": "Retry-After", "Value": "60"} in throttled["ResponseHeaders"]
+    # The managed groups count and label; the rule after them blocks what they labelled.
+    managed = {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"]: r
+        for r in acl["Rules"]
+        if "ManagedRuleGroupStatement" in r["Statement"]
+    }
+    assert set(managed) == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
+    assert all(rule["OverrideAction"] == {"Count": {}} for rule in managed.values())
+    labelled = rules["block-labelled"]
+    assert all(rule["Priority"] < labelled["Priority"] for rule in managed.values())
+    namespaces = {
+        s["Key"] for s in walk(labelled["Statement"]) if isinstance(s, dict) and s.get("Scope") == "NAMESPACE"
+    }
+    assert namespaces == {"awswaf:managed:aws:core-rule-set:", "awswaf:managed:aws:known-bad-inputs:"}
+    # Every refusal is JSON in the contract's shape, as the gateway's own errors are.
+    blocks = web_acl_blocks(acl["Rules"])
+    assert len(blocks) == 2
+    for block in blocks:
+        body = acl["CustomResponseBodies"][block["CustomResponse"]["CustomResponseBodyKey"]]
+        assert body["ContentType"] == "APPLICATION_JSON"
+        assert list(json.loads(body["Content"])) == ["detail"]
+
+
+def test_the_waf_log_holds_no_token_nor_session():
+    logging_configuration = load("platform")["Resources"]["WafLogging"]["Properties"]
+    assert logging_configuration["ResourceArn"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
+    redacted = logging_configuration["RedactedFields"]
+    assert {"SingleHeader": {"Name": "authorization"}} in redacted
+    assert {"SingleHeader": {"Name": "cookie"}} in redacted
+    assert {"QueryString": {}} in redacted
