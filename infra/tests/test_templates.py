@@ -113,15 +113,28 @@ def test_each_services_beat_is_pinned_to_exactly_one_task_sending_that_services_
     ]
 
 
-def test_every_service_rolls_back_failed_deployments_and_allows_ecs_exec():
+EXEC_AGENT_PATHS = {"/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"}
+
+
+def test_every_service_rolls_back_failed_deployments_and_allows_ecs_exec_but_the_one_holding_the_key():
     for stack in SERVICE_STACKS:
+        tasks = resources(stack, "AWS::ECS::TaskDefinition")
         for service in resources(stack, "AWS::ECS::Service").values():
             properties = service["Properties"]
             assert properties["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {
                 "Enable": True,
                 "Rollback": True,
             }
-            assert properties["EnableExecuteCommand"] is True
+            task = tasks[properties["TaskDefinition"]["Ref"]]["Properties"]
+            holds_key = "JwtPrivateKeySecretArn" in refs_in(task)
+            assert properties["EnableExecuteCommand"] is not holds_key, properties["ServiceName"]
+            if properties["EnableExecuteCommand"]:
+                # The agent needs these writable on a read-only root.
+                volumes = {volume["Name"] for volume in task["Volumes"]}
+                for container in task["ContainerDefinitions"]:
+                    mounts = {m["ContainerPath"]: m["SourceVolume"] for m in container["MountPoints"]}
+                    assert set(mounts) >= EXEC_AGENT_PATHS, properties["ServiceName"]
+                    assert {mounts[path] for path in EXEC_AGENT_PATHS} <= volumes
             assert properties["HealthCheckGracePeriodSeconds"] > 0
             assert properties["LaunchType"] == "FARGATE"
             assert properties["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
