@@ -908,3 +908,40 @@ def test_the_waf_log_holds_no_token_nor_session():
     assert {"SingleHeader": {"Name": "authorization"}} in redacted
     assert {"SingleHeader": {"Name": "cookie"}} in redacted
     assert {"QueryString": {}} in redacted
+
+
+def vpc_endpoints() -> dict[str, dict]:
+    prefix = "com.amazonaws.${AWS::Region}."
+    return {
+        endpoint["Properties"]["ServiceName"]["Fn::Sub"].removeprefix(prefix): endpoint["Properties"]
+        for endpoint in resources("network", "AWS::EC2::VPCEndpoint").values()
+    }
+
+
+def test_starting_a_task_and_its_ordinary_work_need_no_nat():
+    """Each AWS service the task definitions use has a VPC endpoint: images (ECR and S3), logs, secrets and
+    parameters, ECS Exec, the export bucket, SES's SMTP."""
+    needed = {"ecr.api", "ecr.dkr", "s3"}
+    for stack in SERVICE_STACKS:
+        template = refs_in(load(stack))
+        for _, container in containers(stack):
+            needed |= {"logs"} if container["LogConfiguration"]["LogDriver"] == "awslogs" else set()
+            for secret in secrets_of(container):
+                value_from = refs_in(secret["ValueFrom"])
+                needed |= {"ssm"} if ":parameter" in value_from else {"secretsmanager"}
+        if '"EnableExecuteCommand": true' in template:
+            needed |= {"ssmmessages", "kms"}
+    needed |= {"email-smtp"}  # EmailHost's default, SES
+    endpoints = vpc_endpoints()
+    assert needed <= set(endpoints)
+    assert endpoints["s3"]["VpcEndpointType"] == "Gateway"
+    assert endpoints["s3"]["RouteTableIds"] == [{"Ref": "PrivateRouteTableA"}, {"Ref": "PrivateRouteTableB"}]
+    for service, endpoint in endpoints.items():
+        if service != "s3":
+            assert endpoint["VpcEndpointType"] == "Interface", service
+            assert endpoint["PrivateDnsEnabled"] is True, service
+            assert endpoint["SubnetIds"] == [{"Ref": "PrivateSubnetA"}, {"Ref": "PrivateSubnetB"}], service
+            assert endpoint["SecurityGroupIds"] == [{"Ref": "EndpointSecurityGroup"}], service
+    group = load("network")["Resources"]["EndpointSecurityGroup"]["Properties"]
+    https = [rule for rule in group["SecurityGroupIngress"] if rule["FromPort"] == 443]
+    assert [rule["CidrIp"] for rule in https] == [{"Ref": "VpcCidr"}]
