@@ -32,7 +32,9 @@ def main(arguments: list[str]) -> None:
             "REDIS_URL": f"redis://127.0.0.1:{stack_ports['FAULTS_REDIS_PORT']}/0",
             # A task of a worker killed mid-run goes back to the queue after this many seconds (15 minutes).
             "CELERY_VISIBILITY_TIMEOUT": "20",
-            # An export run is stopped after 8 s and killed 10 s later, before that timeout (the settings check).
+            # A task (an export's run too) is stopped after 8 s and killed 10 s later, before that timeout (the
+            # settings check).
+            "CELERY_TASK_SOFT_TIME_LIMIT": "8",
             "EXPORT_TIME_LIMIT": "8",
             "BLACKBOX_BASE_URL": f"http://127.0.0.1:{stack_ports['GATEWAY_PORT']}",
         }
