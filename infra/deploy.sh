@@ -11,7 +11,8 @@
 # Settings (environment): IMAGE_TAG (default: the commit), DEPLOY_TASK_TIMEOUT and DEPLOY_POLL_SECONDS (how long
 # and how often a one-off task is waited for: 3600 and 15), CLOUDFORMATION_ROLE_ARN (the role CloudFormation acts
 # with), and the parameters a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and
-# JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN (monitoring). Later deploys keep the values a stack has.
+# JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN and TICKET_TOPIC_ARN (monitoring). Later deploys keep the
+# values a stack has.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."
 
@@ -172,4 +173,4 @@ say "gateway"
 roll_stack gateway "$(previous_tag gateway)" "ImageRepository=$gateway_repository"
 
 say "monitoring"
-deploy_stack monitoring "AlarmTopicArn=${ALARM_TOPIC_ARN:-}"
+deploy_stack monitoring "AlarmTopicArn=${ALARM_TOPIC_ARN:-}" "TicketTopicArn=${TICKET_TOPIC_ARN:-}"

@@ -594,15 +594,56 @@ def alarmed_metrics(alarm: dict) -> list[tuple[str, str, str]]:
     # The services' own metrics are in the namespace of their environment.
     namespaces = [m["Namespace"] if isinstance(m["Namespace"], str) else m["Namespace"]["Fn::Sub"] for m in metrics]
     return [
-        (namespace, m["MetricName"], refs_in(m["Dimensions"])) for namespace, m in zip(namespaces, metrics, strict=True)
+        (namespace, m["MetricName"], refs_in(m.get("Dimensions", [])))
+        for namespace, m in zip(namespaces, metrics, strict=True)
     ]
 
 
-def test_every_alarm_notifies_the_topic_when_it_fires_and_when_it_clears():
-    assert "AlarmTopicArn" in load("monitoring")["Parameters"]
+PAGE = [{"Ref": "AlarmTopicArn"}]
+TICKET = [{"Fn::If": ["HasTicketTopic", {"Ref": "TicketTopicArn"}, {"Ref": "AlarmTopicArn"}]}]
+
+
+def test_every_alarm_notifies_the_paging_or_the_ticket_topic_when_it_fires_and_when_it_clears():
+    assert {"AlarmTopicArn", "TicketTopicArn"} <= set(load("monitoring")["Parameters"])
     for name, alarm in ALARMS.items():
-        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopicArn"}], name
-        assert alarm["Properties"]["OKActions"] == [{"Ref": "AlarmTopicArn"}], name
+        assert alarm["Properties"]["AlarmActions"] in (PAGE, TICKET), name
+        assert alarm["Properties"]["OKActions"] == alarm["Properties"]["AlarmActions"], name
+
+
+# Each Prometheus alert of infra/prometheus/alerts.yml and the CloudWatch alarms that stand for it on AWS.
+COUNTERPARTS = {
+    "ServiceDown": ["AuthTasks", "ResourceTasks"],
+    "WorkerDown": ["AuthWorkerTasks", "ResourceWorkerTasks"],
+    "DependencyUnreachable": ["AuthUnavailable", "ResourceUnavailable"],
+    "HighErrorRate": ["AuthErrorRate", "ResourceErrorRate"],
+    "HighLatency": ["LatencyP99"],
+    "RevocationStoreErrors": ["AuthRevocationStoreErrors", "ResourceRevocationStoreErrors"],
+    "RefreshTokenReuse": ["AuthRefreshReuse"],
+    "LoginAttack": ["AuthLoginAttack"],
+    "SecondFactorAttack": ["AuthSecondFactorAttack"],
+    "TaskFailures": ["AuthTaskFailures", "ResourceTaskFailures"],
+}
+
+
+def test_each_prometheus_alert_has_a_cloudwatch_alarm_of_its_severity():
+    rules = yaml.safe_load((ROOT / "infra" / "prometheus" / "alerts.yml").read_text())["groups"][0]["rules"]
+    assert {rule["alert"] for rule in rules} == set(COUNTERPARTS)
+    for rule in rules:
+        topic = PAGE if rule["labels"]["severity"] == "page" else TICKET
+        for name in COUNTERPARTS[rule["alert"]]:
+            assert ALARMS[name]["Properties"]["AlarmActions"] == topic, (rule["alert"], name)
+
+
+@pytest.mark.parametrize("stack", ["auth", "resource"])
+def test_the_log_lines_the_metric_filters_count_are_written_by_the_service(stack):
+    """A filter on a message counts a line the service's code logs (or Celery's, on its logger)."""
+    code = "\n".join(path.read_text() for path in (ROOT / f"{stack}_service" / f"{stack}_service").rglob("*.py"))
+    for metric_filter in resources(stack, "AWS::Logs::MetricFilter").values():
+        pattern = metric_filter["Properties"]["FilterPattern"]
+        for message in re.findall(r'\$\.message = "([^"]+)"', pattern):
+            assert re.search(r'logger\.\w+\(\s*"' + re.escape(message.rstrip("*")), code), message
+        for logger in re.findall(r'\$\.logger = "([^"]+)"', pattern):
+            assert logger == "celery.app.trace" or f'logging.getLogger("{logger}")' in code, logger
 
 
 def test_the_alarms_cover_the_load_balancer_every_ecs_service_the_databases_and_redis():
@@ -626,6 +667,14 @@ def test_the_alarms_cover_the_load_balancer_every_ecs_service_the_databases_and_
         ("ECS/ContainerInsights", "RunningTaskCount"),
         ("ECS/ContainerInsights", "DesiredTaskCount"),
         ("JwtServices/${EnvironmentName}", "QueueDepth"),
+        *(
+            ("JwtServices/${EnvironmentName}", f"{service}{metric}")
+            for service in ("Auth", "Resource")
+            for metric in ("Unavailable", "ServerErrors", "Requests", "TaskFailures", "RevocationStoreErrors")
+        ),
+        ("JwtServices/${EnvironmentName}", "AuthRefreshReuse"),
+        ("JwtServices/${EnvironmentName}", "AuthRateLimited"),
+        ("JwtServices/${EnvironmentName}", "AuthSecondFactorRefused"),
     } == set(alarmed)
     services = sorted(
         service["Properties"]["ServiceName"]
