@@ -8,9 +8,10 @@
 # Usage: infra/deploy.sh [--plan] ENVIRONMENT [REGION]
 #   --plan  print the commands instead of running them (make infra-plan), calling nothing: the reads show as
 #           commands with <placeholders> for their answers, and every stack is taken to exist
-# Settings (environment): IMAGE_TAG (default: the commit), DEPLOY_TASK_TIMEOUT and DEPLOY_POLL_SECONDS (how long
-# and how often a one-off task is waited for: 3600 and 15), CLOUDFORMATION_ROLE_ARN (the role CloudFormation acts
-# with), and the parameters a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and
+# Settings (environment): IMAGE_TAG (default: the commit), PROMOTE_FROM (an environment whose images of this tag
+# are promoted, by digest, instead of building them: production from staging), DEPLOY_TASK_TIMEOUT and
+# DEPLOY_POLL_SECONDS (how long and how often a one-off task is waited for: 3600 and 15), CLOUDFORMATION_ROLE_ARN
+# (the role CloudFormation acts with), PUBLIC_HOST and SMOKE_TEST_SECRET_ARN (the smoke test), and the parameters a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and
 # JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN and TICKET_TOPIC_ARN (monitoring). Later deploys keep the
 # values a stack has.
 set -o errexit -o nounset -o pipefail
@@ -48,16 +49,45 @@ deploy_stack() {
         "${role[@]}" --parameter-overrides "${overrides[@]}"
 }
 
-# push_image REPOSITORY FOLDER: build and push the image of FOLDER, unless the repository has this tag already
-# (tags are immutable: a rerun of the same commit pushes nothing).
-push_image() {
-    if ! $plan && aws --region "$region" ecr describe-images --repository-name "${1#*/}" \
-        --image-ids "imageTag=$tag" >/dev/null 2>&1; then
-        echo "$1:$tag exists; not rebuilt"
-        return
+# digest_of REPOSITORY: the digest of the image the repository holds under this tag; nothing if it has none.
+digest_of() {
+    if $plan; then
+        echo "<digest of $1:$tag>"
+    else
+        aws --region "$region" ecr describe-images --repository-name "${1#*/}" --image-ids "imageTag=$tag" \
+            --query "imageDetails[0].imageDigest" --output text 2>/dev/null || true
     fi
-    run docker build --tag "$1:$tag" "$2"
-    run docker push "$1:$tag"
+}
+
+# push_image REPOSITORY FOLDER SOURCE_REPOSITORY: the image of this commit into REPOSITORY, unless it holds this tag
+# already (tags are immutable: a rerun of the same commit pushes nothing). With PROMOTE_FROM, the image the
+# environment promoted from runs under this tag, pulled by its digest and pushed here, and the digest here must be
+# that one: production runs the bytes staging tested, never a rebuild. Otherwise FOLDER is built.
+push_image() {
+    local repository="$1" folder="$2" source="$3" wanted present
+    if [ -n "${PROMOTE_FROM:-}" ]; then
+        wanted="$(digest_of "$source")"
+        if [ -z "$wanted" ] || [ "$wanted" = None ]; then
+            echo "deploy.sh: $source has no image $tag: deploy it to $PROMOTE_FROM first" >&2
+            exit 1
+        fi
+    fi
+    present="$(digest_of "$repository")"
+    if ! $plan && [ -n "$present" ] && [ "$present" != None ]; then
+        echo "$repository:$tag exists; not pushed again"
+    elif [ -n "${PROMOTE_FROM:-}" ]; then
+        run docker pull "$source@$wanted"
+        run docker tag "$source@$wanted" "$repository:$tag"
+        run docker push "$repository:$tag"
+        present="$(digest_of "$repository")"
+    else
+        run docker build --tag "$repository:$tag" "$folder"
+        run docker push "$repository:$tag"
+    fi
+    if [ -n "${PROMOTE_FROM:-}" ] && ! $plan && [ "$present" != "$wanted" ]; then
+        echo "deploy.sh: $repository:$tag is $present, not $PROMOTE_FROM's $wanted; nothing was deployed" >&2
+        exit 1
+    fi
 }
 
 # smoke_test: through the public URL, both services ready and, with SMOKE_TEST_SECRET_ARN set, a token round trip:
@@ -139,6 +169,22 @@ deploy_service() {
     fi
 }
 
+# ecr_login REPOSITORY: docker logs in to the registry that holds the repository.
+ecr_login() {
+    if $plan; then
+        echo "aws --region $region ecr get-login-password | docker login --username AWS --password-stdin ${1%%/*}" >&3
+    else
+        aws --region "$region" ecr get-login-password | docker login --username AWS --password-stdin "${1%%/*}"
+    fi
+}
+
+# source_repository OUTPUT: the repository of the environment promoted from (PROMOTE_FROM); nothing without one.
+source_repository() {
+    if [ -n "${PROMOTE_FROM:-}" ]; then
+        output_of "$PROMOTE_FROM-jwt-registry" "$1"
+    fi
+}
+
 say "Deploy $env_name in $region, images tagged $tag"
 say "registry, network, data, platform"
 deploy_stack registry
@@ -150,14 +196,11 @@ say "images"
 auth_repository="$(output_of "$env_name-jwt-registry" AuthRepositoryUri)"
 resource_repository="$(output_of "$env_name-jwt-registry" ResourceRepositoryUri)"
 gateway_repository="$(output_of "$env_name-jwt-registry" GatewayRepositoryUri)"
-if $plan; then
-    echo "aws --region $region ecr get-login-password | docker login --username AWS --password-stdin ${auth_repository%%/*}" >&3
-else
-    aws --region "$region" ecr get-login-password | docker login --username AWS --password-stdin "${auth_repository%%/*}"
-fi
-push_image "$auth_repository" auth_service
-push_image "$resource_repository" resource_service
-push_image "$gateway_repository" gateway
+# One registry per account and region: the environment promoted from is in this one.
+ecr_login "$auth_repository"
+push_image "$auth_repository" auth_service "$(source_repository AuthRepositoryUri)"
+push_image "$resource_repository" resource_service "$(source_repository ResourceRepositoryUri)"
+push_image "$gateway_repository" gateway "$(source_repository GatewayRepositoryUri)"
 public_host="${PUBLIC_HOST:-}"
 if [ -z "$public_host" ]; then
     public_host="$(ask "public host" cloudformation describe-stacks --stack-name "$env_name-jwt-auth" \

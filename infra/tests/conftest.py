@@ -44,7 +44,7 @@ if "cloudformation describe-stacks" in command:
         sys.exit()
     key = re.search(r"OutputKey=='(\w+)'", value("--query"))[1]
     if key.endswith("RepositoryUri"):
-        print(f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{key}")
+        print(f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/jwt-services/{stack.split('-')[0]}/{key}")
     else:  # MigrateTaskDefinition or DatabaseRolesTaskDefinition
         environment, _, service = stack.split("-")
         kind = "migrate" if key == "MigrateTaskDefinition" else "db-roles"
@@ -54,12 +54,20 @@ elif "cloudformation list-exports" in command:
 elif "cloudformation wait" in command:
     sys.exit(255 if value("--stack-name") == os.environ.get("FAKE_FAILING_UPDATE") else 0)
 elif "ecr describe-images" in command:
-    sys.exit(0 if value("--repository-name") in os.environ.get("FAKE_PUSHED", "").split() else 254)
+    # The digest of the repository's image of the tag: the same image in every environment, unless FAKE_DIGESTS
+    # says otherwise; none (an error) for a repository neither FAKE_PUSHED nor a push of this run filled.
+    repository = value("--repository-name")
+    record = os.environ["FAKE_LOG"] + ".pushed"
+    pushed = open(record).read().split() if os.path.exists(record) else []
+    if repository not in os.environ.get("FAKE_PUSHED", "").split() + pushed:
+        sys.exit(254)
+    digests = dict(pair.split("=") for pair in os.environ.get("FAKE_DIGESTS", "").split())
+    print(digests.get(repository, "sha256:" + repository.rsplit("/", 1)[1]))
 elif "ecr get-login-password" in command:
     print("password")
 elif "ecs run-task" in command:
     service, kind = re.search(r"-(\w+)-(migrate|db-roles|web):", value("--task-definition")).groups()
-    print(f"arn:aws:ecs:eu-west-1:123456789012:task/staging-jwt-services/{service}-{kind}")
+    print(f"arn:aws:ecs:eu-west-1:123456789012:task/{value('--cluster')}/{service}-{kind}")
 elif "ecs list-tasks" in command:
     running = os.environ.get("FAKE_RUNNING_FAMILY")
     print(f"arn:aws:ecs:eu-west-1:123456789012:task/{running}-1" if value("--family") == running else "None")
@@ -112,6 +120,9 @@ import json, os, sys
 with open(os.environ["FAKE_LOG"], "a") as log:
     log.write(json.dumps(["docker", *sys.argv[1:]]) + "\n")
 sys.stdin.read() if sys.argv[1:2] == ["login"] else None
+if sys.argv[1:2] == ["push"]:  # what describe-images then finds: the repository's path, without host and tag
+    with open(os.environ["FAKE_LOG"] + ".pushed", "a") as pushed:
+        pushed.write(sys.argv[2].split("/", 1)[1].rsplit(":", 1)[0] + "\n")
 """
 
 

@@ -49,7 +49,7 @@ def test_a_deploy_goes_in_the_documented_order_and_makes_users_and_migrates_befo
         assert [*steps, roll] == sorted([*steps, roll])
     pushes = [call[2] for call in calls if call[:2] == ["docker", "push"]]
     assert pushes == [
-        f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{image}RepositoryUri:abc123"
+        f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/jwt-services/staging/{image}RepositoryUri:abc123"
         for image in ("Auth", "Resource", "Gateway")
     ]
     assert flat.index(next(c for c in flat if c.startswith("docker push"))) < flat.index(
@@ -116,10 +116,11 @@ def test_a_deploy_refuses_to_start_a_migration_beside_one_that_still_runs(deploy
 
 
 def test_an_image_already_in_its_repository_is_not_built_again(deploy):
-    result, calls = deploy("staging", FAKE_PUSHED="AuthRepositoryUri GatewayRepositoryUri")
+    pushed = "jwt-services/staging/AuthRepositoryUri jwt-services/staging/GatewayRepositoryUri"
+    result, calls = deploy("staging", FAKE_PUSHED=pushed)
     assert result.returncode == 0, result.stderr
     assert [call[3] for call in calls if call[:2] == ["docker", "build"]] == [
-        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ResourceRepositoryUri:abc123"
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/jwt-services/staging/ResourceRepositoryUri:abc123"
     ]
 
 
@@ -204,8 +205,19 @@ DEPLOY_ACTIONS = ["CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "D
 RENAMED = {("ecr", "get-login-password"): ["ecr:GetAuthorizationToken"]}
 
 
+DOCKER_ACTIONS = {
+    "pull": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    "push": ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"],
+}
+
+
 def needed(call: list[str]) -> list[tuple[str, str]]:
-    """The IAM actions an aws call of the stand-in's log needs, each with the resource it acts on."""
+    """The IAM actions an aws or docker call of the stand-ins' log needs, each with the resource it acts on."""
+    if call[0] == "docker":
+        if call[1] not in DOCKER_ACTIONS:
+            return []
+        path = re.split(r"[@:]", call[2].split("/", 1)[1])[0]
+        return [(action, f"arn:aws:ecr:eu-west-1:123456789012:repository/{path}") for action in DOCKER_ACTIONS[call[1]]]
     service, command, arguments = call[3], call[4], call[5:]
 
     def value(flag: str) -> str:
@@ -231,11 +243,12 @@ def needed(call: list[str]) -> list[tuple[str, str]]:
     return [(action, resource) for action in actions]
 
 
-def granted_patterns(action: str) -> list[str]:
-    """The resources the deploy role may do ACTION on, as patterns, for the staging environment of account
-    123456789012 in eu-west-1 (an attribute of another resource, a repository, is any resource of its service)."""
+def granted_patterns(action: str, environment: str) -> list[str]:
+    """The resources the deploy role may do ACTION on, as patterns, for the environment of account 123456789012 in
+    eu-west-1, promoting from staging (an attribute of another resource, the environment's own repository, stands
+    for its repositories)."""
     values = {"AWS::Partition": "aws", "AWS::Region": "eu-west-1", "AWS::AccountId": "123456789012"}
-    values |= {"EnvironmentName": "staging", "SmokeTestSecretArn": SMOKE_SECRET}
+    values |= {"EnvironmentName": environment, "SmokeTestSecretArn": SMOKE_SECRET, "PromoteFromEnvironment": "staging"}
     patterns = []
     for statement in statements(load("registry")["Resources"]["DeployRole"]):
         if statement["Effect"] == "Allow" and action in as_list(statement["Action"]):
@@ -247,16 +260,62 @@ def granted_patterns(action: str) -> list[str]:
                 elif "Ref" in resource:
                     patterns.append(values[resource["Ref"]])
                 else:
-                    patterns.append(f"arn:aws:{action.split(':')[0]}:*")
+                    patterns.append(f"arn:aws:ecr:eu-west-1:123456789012:repository/jwt-services/{environment}/*")
     return patterns
 
 
-def test_the_deploy_role_may_make_every_aws_call_of_a_deploy_and_its_smoke_test(deploy):
-    result, calls = deploy("staging", FAKE_POLLS_RUNNING="auth-migrate=1", SMOKE_TEST_SECRET_ARN=SMOKE_SECRET)
+STAGING_IMAGES = " ".join(f"jwt-services/staging/{image}RepositoryUri" for image in ("Auth", "Resource", "Gateway"))
+
+
+@pytest.mark.parametrize(
+    ("environment", "settings"),
+    [("staging", {}), ("production", {"PROMOTE_FROM": "staging", "FAKE_PUSHED": STAGING_IMAGES})],
+)
+def test_the_deploy_role_may_make_every_aws_call_of_a_deploy_and_its_smoke_test(deploy, environment, settings):
+    result, calls = deploy(
+        environment, FAKE_POLLS_RUNNING="auth-migrate=1", SMOKE_TEST_SECRET_ARN=SMOKE_SECRET, **settings
+    )
     assert result.returncode == 0, result.stderr
     aws_calls = [call for call in calls if call[0] == "aws"]
     assert {call[4] for call in aws_calls} >= {"run-task", "list-tasks", "describe-tasks", "get-secret-value"}
-    for call in aws_calls:
+    assert {call[1] for call in calls if call[0] == "docker"} >= {"push", "pull" if settings else "build"}
+    for call in calls:
+        if call[0] == "curl":
+            continue
         for action, resource in needed(call):
-            patterns = granted_patterns(action)
+            patterns = granted_patterns(action, environment)
             assert any(fnmatch.fnmatchcase(resource, pattern) for pattern in patterns), (action, resource, patterns)
+
+
+def test_production_runs_the_images_staging_tested_pulled_by_digest_never_rebuilt(deploy):
+    result, calls = deploy("production", PROMOTE_FROM="staging", FAKE_PUSHED=STAGING_IMAGES)
+    assert result.returncode == 0, result.stderr
+    docker = [call[1:] for call in calls if call[0] == "docker" and call[1] != "login"]
+    host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/jwt-services"
+    expected = []
+    for image in ("Auth", "Resource", "Gateway"):
+        source = f"{host}/staging/{image}RepositoryUri@sha256:{image}RepositoryUri"
+        target = f"{host}/production/{image}RepositoryUri:abc123"
+        expected += [["pull", source], ["tag", source, target], ["push", target]]
+    assert docker == expected
+    assert [stack for stack, _ in deployed(calls)][-1] == "production-jwt-monitoring"
+
+
+def test_an_image_staging_does_not_have_is_not_promoted_and_nothing_deploys(deploy):
+    result, calls = deploy("production", PROMOTE_FROM="staging", FAKE_PUSHED=STAGING_IMAGES.rsplit(" ", 1)[0])
+    assert result.returncode == 1
+    assert "GatewayRepositoryUri has no image abc123: deploy it to staging first" in result.stderr
+    assert not [stack for stack, _ in deployed(calls) if stack.endswith(("auth", "resource", "gateway"))]
+
+
+@pytest.mark.parametrize("already_there", [False, True])
+def test_an_image_whose_digest_is_not_stagings_stops_the_deploy(deploy, already_there):
+    target = "jwt-services/production/ResourceRepositoryUri"
+    pushed = f"{STAGING_IMAGES} {target}" if already_there else STAGING_IMAGES
+    result, calls = deploy(
+        "production", PROMOTE_FROM="staging", FAKE_PUSHED=pushed, FAKE_DIGESTS=f"{target}=sha256:rebuilt"
+    )
+    assert result.returncode == 1
+    assert "ResourceRepositoryUri:abc123 is sha256:rebuilt, not staging's sha256:ResourceRepositoryUri" in result.stderr
+    assert not [stack for stack, _ in deployed(calls) if stack.endswith(("auth", "resource", "gateway"))]
+    assert bool([call for call in calls if call[:2] == ["docker", "push"] and target in call[2]]) is not already_there

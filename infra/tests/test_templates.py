@@ -994,3 +994,25 @@ def test_starting_a_task_and_its_ordinary_work_need_no_nat():
     group = load("network")["Resources"]["EndpointSecurityGroup"]["Properties"]
     https = [rule for rule in group["SecurityGroupIngress"] if rule["FromPort"] == 443]
     assert [rule["CidrIp"] for rule in https] == [{"Ref": "VpcCidr"}]
+
+
+def test_every_action_of_the_workflows_is_pinned_by_commit_and_no_checkout_keeps_the_token():
+    for path in [*(ROOT / ".github").rglob("*.yml")]:
+        document = yaml.safe_load(path.read_text())
+        steps = [step for job in document.get("jobs", {}).values() for step in job.get("steps", [])]
+        steps += document.get("runs", {}).get("steps", [])
+        for step in steps:
+            action = step.get("uses", "")
+            if action and not action.startswith("./"):
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), (path.name, action)
+                assert re.search(re.escape(action) + r" # v\d+\.\d+\.\d+\n", path.read_text()), (path.name, action)
+            if action.startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, path.name
+
+
+def test_a_deploy_runs_only_once_the_checks_passed_on_its_commit():
+    deploy = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+    assert deploy["jobs"]["ci"]["uses"] == "./.github/workflows/ci.yml"
+    assert deploy["jobs"]["deploy"]["needs"] == "ci"
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    assert "workflow_call" in ci[True]  # YAML 1.1 reads the key "on" as true
