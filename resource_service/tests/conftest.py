@@ -94,14 +94,16 @@ def redis_db():
     import redis
     from django.conf import settings
 
-    from resource_service.tokens import revocation
+    from resource_service.tokens import revocation, token_cache
 
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.flushdb()
     revocation.forget()
+    token_cache.clear()
     yield client
     client.flushdb()
     revocation.forget()
+    token_cache.clear()
     client.close()
 
 

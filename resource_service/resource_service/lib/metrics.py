@@ -6,3 +6,4 @@ token_rejections = Counter("resource_token_rejections_total", "Bearer tokens ref
 revocation_store_errors = Counter(
     "resource_revocation_store_errors_total", "Revocation checks that could not reach Redis"
 )
+token_cache = Counter("resource_token_cache_total", "Bearer tokens found verified already, or verified", ["result"])

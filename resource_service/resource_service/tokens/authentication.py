@@ -4,7 +4,8 @@
    permission answers 401. `Bearer` with anything but one token after it: refused.
 2. The token's header: the `kid` of a key this service trusts, no key of its own, no nested token.
 3. The claims' JSON types, then PyJWT with every option spelled out (verification.py): RS256 only, the signature by
-   that key, `aud` and `iss` this service's, the times within the leeway, every required claim present.
+   that key, `aud` and `iss` this service's, the times within the leeway, every required claim present. A token
+   verified in the last minute is found in token_cache.py instead, while it is valid and its key trusted.
 4. An access token, whose subject and session (`sid`) are canonical UUIDs, of a session that has not ended and
    issued after the user's revocation time if any (revocation.py).
 5. The caller is the token's subject: no database holds users here.
@@ -21,7 +22,8 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from resource_service.lib import metrics
 from resource_service.tokens import revocation
-from resource_service.tokens.verification import ACCESS, bearer_token, is_canonical_uuid, verified_claims
+from resource_service.tokens.token_cache import verified_access_claims
+from resource_service.tokens.verification import bearer_token, is_canonical_uuid
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class BearerAuthentication(BaseAuthentication):
             raw = bearer_token(request)
             if raw is None:
                 return None
-            token = verified_claims(raw, token_type=ACCESS)
+            token = verified_access_claims(raw)
         except jwt.ExpiredSignatureError as exc:
             raise _refused("expired") from exc
         except jwt.InvalidTokenError as exc:
