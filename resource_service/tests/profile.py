@@ -4,10 +4,11 @@ For each request: the CPU time per request (time.process_time, the least of five
 pyinstrument call tree of one more loop, written to tests/artifacts/profile/<name>.txt. Then the trivial request
 through Django's WSGI handler with each of the project's own middleware left out in turn, and the CPU time of
 two things no authenticated list can do without, each on its own: verifying the token (and finding it verified
-in the token cache), and the plainest ORM read of a page of projects (no task counts, no total); docs/profiling.md compares them with what the targets
-leave. The requests are those of `make bench`; the database is a scratch one, created and dropped here. Run
-from resource_service/ with its virtual environment, as `python tests/profile.py` (the Makefile does); it lives
-with the service's tests because it imports the service, which the black-box suite in the top-level tests/ never does.
+in the token cache), and the plainest ORM read of a page of projects (no task counts, no total);
+docs/profiling.md compares them with what the targets leave. The requests are those of `make bench`; the
+database is a scratch one, created and dropped here. Run from resource_service/ with its virtual environment, as
+`python tests/profile.py` (the Makefile does); it lives with the service's tests because it imports the service,
+which the black-box suite in the top-level tests/ never does.
 """
 
 import os
@@ -165,8 +166,8 @@ def main() -> None:
     owner_id = verified_claims(token, token_type=ACCESS)["sub"]
     print("Each on its own, what no authenticated list can do without:")
     print(f"  token verification   {cpu_ms(lambda: verified_claims(token, token_type=ACCESS)):6.2f} ms CPU")
-    cached = token.encode()
-    print(f"  token found verified {cpu_ms(lambda: verified_access_claims(cached)):6.3f} ms CPU (tokens/token_cache.py)")
+    found = cpu_ms(lambda: verified_access_claims(token.encode()))
+    print(f"  token found verified {found:6.3f} ms CPU (tokens/token_cache.py)")
     plain_read = lambda: list(Project.objects.filter(owner_id=owner_id).order_by("-created_at", "id")[:20])  # noqa: E731
     print(f"  plainest ORM read    {cpu_ms(plain_read):6.2f} ms CPU (a page of projects, no counts, no total)")
 
