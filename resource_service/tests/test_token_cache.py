@@ -159,3 +159,16 @@ def test_the_claims_given_out_are_copies(db):
     for _ in range(2):  # the verification's claims, then the entry's
         token_cache.verified_access_claims(token)["sub"] = "someone else"
     assert token_cache.verified_access_claims(token)["sub"] == ALICE
+
+
+def test_a_token_whose_key_went_right_after_its_verification_is_not_kept(api, db, monkeypatch):
+    real = token_cache.keys.verification_key
+    lookups = []
+
+    def key_gone_after_the_first_lookup(kid):
+        lookups.append(kid)
+        return real(kid) if len(lookups) == 1 else None
+
+    monkeypatch.setattr(token_cache.keys, "verification_key", key_gone_after_the_first_lookup)
+    token = token_for(ALICE)
+    assert [get(api, token) for _ in range(2)] == [200, 401]

@@ -60,8 +60,10 @@ def verified_access_claims(token: bytes) -> dict:
     claims = verified_claims(token, token_type=ACCESS)
     if digest:
         kid = jwt.get_unverified_header(token)["kid"]
-        until = min(claims["exp"] + settings.JWT_LEEWAY_SECONDS, now + MAX_AGE_SECONDS)
-        _store(digest, _Entry(claims=dict(claims), key=keys.verification_key(kid), kid=kid, until=until))
+        key = keys.verification_key(kid)
+        if key is not None:  # None only if the key went from a JWKS in the meantime
+            until = min(claims["exp"] + settings.JWT_LEEWAY_SECONDS, now + MAX_AGE_SECONDS)
+            _store(digest, _Entry(claims=dict(claims), key=key, kid=kid, until=until))
     return claims
 
 
