@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Deploys one environment, in the order of infra/README.md: the registry, network, data and platform stacks
-# (unchanged ones are a no-op), the three images built and pushed to ECR tagged with the commit, then for auth
-# and resource: the database-users and migration tasks of the new image registered, each run and its exit code
-# checked, and only then the service rolled; the gateway, and the monitoring stack last. A failed task stops the
-# deploy with the services untouched. The deploy workflow (.github/workflows/deploy.yml) runs this; so can an operator.
+# (unchanged ones are a no-op), the three images built (or promoted from another environment) and pushed to ECR
+# tagged with the commit, then for auth and resource: the database-users and migration tasks of the new image
+# registered, each run and its exit code checked, and only then the service rolled and smoke-tested; the gateway
+# (smoke-tested too), and the monitoring stack last. A failed task stops the deploy with the services untouched; a
+# failed smoke test puts the stack back on its earlier image and stops the deploy. The deploy workflow
+# (.github/workflows/deploy.yml) runs this; so can an operator.
 #
 # Usage: infra/deploy.sh [--plan] ENVIRONMENT [REGION]
 #   --plan  print the commands instead of running them (make infra-plan), calling nothing: the reads show as
@@ -11,9 +13,9 @@
 # Settings (environment): IMAGE_TAG (default: the commit), PROMOTE_FROM (an environment whose images of this tag
 # are promoted, by digest, instead of building them: production from staging), DEPLOY_TASK_TIMEOUT and
 # DEPLOY_POLL_SECONDS (how long and how often a one-off task is waited for: 3600 and 15), CLOUDFORMATION_ROLE_ARN
-# (the role CloudFormation acts with), PUBLIC_HOST and SMOKE_TEST_SECRET_ARN (the smoke test), and the parameters a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and
-# JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN and TICKET_TOPIC_ARN (monitoring). Later deploys keep the
-# values a stack has.
+# (the role CloudFormation acts with), PUBLIC_HOST and SMOKE_TEST_SECRET_ARN (the smoke test), and the parameters
+# a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and JWT_PRIVATE_KEY_SECRET_ARN
+# (auth), ALARM_TOPIC_ARN and TICKET_TOPIC_ARN (monitoring). Later deploys keep the values a stack has.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."
 
@@ -120,8 +122,8 @@ smoke_test() {
         --header "Content-Type: application/json" --data-binary @- "$base/auth/logout/" || return 1
 }
 
-# roll STACK PREVIOUS_TAG [NAME=VALUE ...]: deploy the stack with the new image, then the smoke test; if that fails,
-# deploy it again with PREVIOUS_TAG (none for a new stack) and stop.
+# roll_stack STACK PREVIOUS_TAG [NAME=VALUE ...]: deploy the stack with the new image, then the smoke test; if
+# that fails, deploy it again with PREVIOUS_TAG (none for a new stack) and stop.
 roll_stack() {
     local stack="$1" previous="$2"
     shift 2

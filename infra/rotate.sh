@@ -103,8 +103,9 @@ case "$what" in
         roll "$service"
         task_definition="$(ask "task definition of $service" ecs describe-services --cluster "$cluster" \
             --services "$service" --query "services[0].taskDefinition" --output text)"
+        command='["python", "manage.py", "rotate_mfa_secrets"]'
         run_task "$service" "$task_definition" "rotate_mfa_secrets task" --overrides \
-            "{\"containerOverrides\": [{\"name\": \"$service\", \"command\": [\"python\", \"manage.py\", \"rotate_mfa_secrets\"]}]}"
+            "{\"containerOverrides\": [{\"name\": \"$service\", \"command\": $command}]}"
         ;;
     jwt-key)
         if [ $# -ne 2 ] || [[ $1 != arn:aws*:secretsmanager:* ]]; then
