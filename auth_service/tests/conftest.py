@@ -96,10 +96,14 @@ def alice_api(alice_tokens):
     return client
 
 
-# What the tests both services keep alike (test_errors.py, test_http_metrics.py, test_plain_views.py) need of this
+# What the tests both services keep alike (test_errors.py, test_http_metrics.py, test_plain_views.py,
+# test_task_limits.py) need of this
 # service: its URL prefix, its views outside DRF, a client, a request whose answer comes from a call to the database
 # (DATABASE_CALL), and a few requests of its own endpoints.
 PREFIX = "/auth"
+# The settings that bound a task's run time, each checked against the broker's visibility timeout at start
+# (test_task_limits.py).
+TIME_LIMIT_SETTINGS = ["CELERY_TASK_SOFT_TIME_LIMIT"]
 PLAIN_VIEW_PATHS = [
     "/auth/healthz",
     "/auth/readyz",

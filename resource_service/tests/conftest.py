@@ -107,10 +107,14 @@ def redis_db():
     client.close()
 
 
-# What the tests both services keep alike (test_errors.py, test_http_metrics.py, test_plain_views.py) need of this
+# What the tests both services keep alike (test_errors.py, test_http_metrics.py, test_plain_views.py,
+# test_task_limits.py) need of this
 # service: its URL prefix, its views outside DRF, a client, a request whose answer comes from a call to the database
 # (DATABASE_CALL), and a few requests of its own endpoints.
 PREFIX = "/api"
+# The settings that bound a task's run time, each checked against the broker's visibility timeout at start
+# (test_task_limits.py).
+TIME_LIMIT_SETTINGS = ["CELERY_TASK_SOFT_TIME_LIMIT", "EXPORT_TIME_LIMIT"]
 PLAIN_VIEW_PATHS = ["/api/healthz", "/api/readyz"]
 DATABASE_CALL = (selectors, "project_list")
 

@@ -1,7 +1,3 @@
-import os
-import subprocess
-import sys
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -119,19 +115,3 @@ def test_the_folders_the_service_writes_by_default_stay_out_of_its_image():
 
     ignored = (django_settings.BASE_DIR / ".dockerignore").read_text().split()
     assert {"media", "staticfiles"} <= set(ignored)
-
-
-@pytest.mark.parametrize(("limit", "visibility", "starts"), [("600", "900", True), ("890", "900", False)])
-def test_an_export_time_limit_that_would_outlast_the_visibility_timeout_stops_the_start(limit, visibility, starts):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "resource_service.settings",
-        "EXPORT_TIME_LIMIT": limit,
-        "CELERY_VISIBILITY_TIMEOUT": visibility,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], env=environment, capture_output=True, text=True
-    )
-    assert (result.returncode == 0) is starts, result.stderr[-2000:]
-    if not starts:
-        assert "EXPORT_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT" in result.stderr
