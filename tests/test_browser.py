@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from conftest import BASE_URL, PASSWORD
+from conftest import BASE_URL, PASSWORD, wait_for
 from playwright.sync_api import Page, expect, sync_playwright
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -103,8 +103,10 @@ def test_docs_turn_a_second_factor_on_and_log_in_with_a_code(page):
     status, body = try_out(page, "operations-mfa-mfa_totp_create")
     assert status == 201
     totp = pyotp.TOTP(json.loads(body)["secret"])
+    # The code of the step before (the current one stays free for the login below), made 10 s or more before the
+    # step ends, so that the browser's round trip cannot carry it past the one step back the server accepts.
+    assert wait_for(lambda: totp.interval - datetime.now(UTC).timestamp() % totp.interval >= 10, timeout=25)
     step = totp.timecode(datetime.now(UTC))
-    # The step before: the current one stays free for the login below.
     status, body = try_out(page, "operations-mfa-mfa_totp_confirm_create", {"code": totp.generate_otp(step - 1)})
     assert status == 200
     assert len(json.loads(body)["recovery_codes"]) == 10
