@@ -171,15 +171,6 @@ deploy_service() {
     fi
 }
 
-# ecr_login REPOSITORY: docker logs in to the registry that holds the repository.
-ecr_login() {
-    if $plan; then
-        echo "aws --region $region ecr get-login-password | docker login --username AWS --password-stdin ${1%%/*}" >&3
-    else
-        aws --region "$region" ecr get-login-password | docker login --username AWS --password-stdin "${1%%/*}"
-    fi
-}
-
 # source_repository OUTPUT: the repository of the environment promoted from (PROMOTE_FROM); nothing without one.
 source_repository() {
     if [ -n "${PROMOTE_FROM:-}" ]; then
@@ -199,7 +190,11 @@ auth_repository="$(output_of "$env_name-jwt-registry" AuthRepositoryUri)"
 resource_repository="$(output_of "$env_name-jwt-registry" ResourceRepositoryUri)"
 gateway_repository="$(output_of "$env_name-jwt-registry" GatewayRepositoryUri)"
 # One registry per account and region: the environment promoted from is in this one.
-ecr_login "$auth_repository"
+if $plan; then
+    echo "aws --region $region ecr get-login-password | docker login --username AWS --password-stdin ${auth_repository%%/*}" >&3
+else
+    aws --region "$region" ecr get-login-password | docker login --username AWS --password-stdin "${auth_repository%%/*}"
+fi
 push_image "$auth_repository" auth_service "$(source_repository AuthRepositoryUri)"
 push_image "$resource_repository" resource_service "$(source_repository ResourceRepositoryUri)"
 push_image "$gateway_repository" gateway "$(source_repository GatewayRepositoryUri)"

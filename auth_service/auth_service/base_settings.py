@@ -144,13 +144,21 @@ CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 900)
 # A task is interrupted after CELERY_TASK_SOFT_TIME_LIMIT seconds (SoftTimeLimitExceeded: it fails with the reason)
 # and its process killed TASK_TIME_LIMIT_GRACE seconds later, both before the visibility timeout: a task still
 # running when the broker hands it to another worker would run twice. A task may set shorter or longer limits.
-CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 TASK_TIME_LIMIT_GRACE = 10
+
+
+def check_time_limit(name: str, seconds: int) -> None:
+    """Stop the start unless a run interrupted after `seconds` and killed the grace later ends before its task is
+    delivered again (exports have a limit of their own, checked the same way)."""
+    if seconds + TASK_TIME_LIMIT_GRACE >= CELERY_VISIBILITY_TIMEOUT:
+        raise ImproperlyConfigured(
+            f"{name} must be below CELERY_VISIBILITY_TIMEOUT by more than {TASK_TIME_LIMIT_GRACE} seconds"
+        )
+
+
+CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 300)
+check_time_limit("CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + TASK_TIME_LIMIT_GRACE
-if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
-    raise ImproperlyConfigured(
-        f"CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT by more than {TASK_TIME_LIMIT_GRACE} s"
-    )
 # A worker's and a beat's liveness: their main process touches this file every HEARTBEAT_SECONDS, and the
 # containers' health check reads its age (lib/worker.py). Nothing else: a broker or database outage is for the
 # alarms, not a reason to replace every worker at once.

@@ -3,16 +3,14 @@
 from pathlib import Path
 
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
 from resource_service.base_settings import *  # noqa: F403
 from resource_service.base_settings import (
     BASE_DIR,
-    CELERY_VISIBILITY_TIMEOUT,
     INSTALLED_APPS,
     REST_FRAMEWORK,
     STORAGES,
-    TASK_TIME_LIMIT_GRACE,
+    check_time_limit,
 )
 from resource_service.lib.env import envbool, envint, envsecret, envstr
 
@@ -58,10 +56,7 @@ EXPORT_STALE_MINUTES = envint("EXPORT_STALE_MINUTES", 60)
 # worker's export finds that worker's run over, and a second delivery while a run goes on waits for it
 # (exports/services.py).
 EXPORT_TIME_LIMIT = envint("EXPORT_TIME_LIMIT", 600)
-if EXPORT_TIME_LIMIT + TASK_TIME_LIMIT_GRACE >= CELERY_VISIBILITY_TIMEOUT:
-    raise ImproperlyConfigured(
-        f"EXPORT_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT by more than {TASK_TIME_LIMIT_GRACE} seconds"
-    )
+check_time_limit("EXPORT_TIME_LIMIT", EXPORT_TIME_LIMIT)
 
 # The origin clients reach the gateway at: the links in responses are built on it (lib/links.py).
 PUBLIC_URL = envstr("PUBLIC_URL", "http://localhost:8080").rstrip("/")

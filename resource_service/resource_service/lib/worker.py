@@ -76,17 +76,24 @@ def _move_unprefixed_tasks(**kwargs):
         logger.info("tasks queued before the key prefix moved", extra={"queue": queue, "count": moved})
 
 
-def keep_heartbeat(path: Path, seconds: float, stop: threading.Event) -> threading.Thread:
-    """Touch the file now and every so many seconds, from a thread of this process, until `stop` is set."""
+def every(seconds: float, stop: threading.Event, action, name: str) -> threading.Thread:
+    """Do the action now and every so many seconds, from a thread of this process, until `stop` is set."""
 
-    def beat() -> None:
-        while not stop.wait(seconds):
-            path.touch()
+    def repeat() -> None:
+        while True:
+            action()
+            if stop.wait(seconds):
+                return
 
-    path.touch()
-    thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
+    thread = threading.Thread(target=repeat, name=name, daemon=True)
     thread.start()
     return thread
+
+
+def keep_heartbeat(path: Path, seconds: float, stop: threading.Event) -> threading.Thread:
+    """Touch the file now, before the process goes on starting, and then every so many seconds until `stop` is set."""
+    path.touch()
+    return every(seconds, stop, path.touch, "heartbeat")
 
 
 @signals.worker_init.connect
@@ -118,17 +125,12 @@ def keep_logging_queue_depth(app, namespace: str, seconds: float, stop: threadin
     broker that cannot be reached logs a warning and no depth: the metric's absence alarms."""
 
     def publish() -> None:
-        while True:
-            try:
-                log_queue_depth(app, namespace)
-            except Exception:
-                logger.warning("queue depth unknown: the broker cannot be reached", exc_info=True)
-            if stop.wait(seconds):
-                return
+        try:
+            log_queue_depth(app, namespace)
+        except Exception:
+            logger.warning("queue depth unknown: the broker cannot be reached", exc_info=True)
 
-    thread = threading.Thread(target=publish, name="queue-depth", daemon=True)
-    thread.start()
-    return thread
+    return every(seconds, stop, publish, "queue-depth")
 
 
 @signals.beat_init.connect
