@@ -14,8 +14,10 @@
 # are promoted, by digest, instead of building them: production from staging), DEPLOY_TASK_TIMEOUT and
 # DEPLOY_POLL_SECONDS (how long and how often a one-off task is waited for: 3600 and 15), CLOUDFORMATION_ROLE_ARN
 # (the role CloudFormation acts with), PUBLIC_HOST and SMOKE_TEST_SECRET_ARN (the smoke test), and the parameters
-# a stack needs when it is first created: CERTIFICATE_ARN (platform), PUBLIC_HOST and JWT_PRIVATE_KEY_SECRET_ARN
-# (auth), ALARM_TOPIC_ARN and TICKET_TOPIC_ARN (monitoring). Later deploys keep the values a stack has.
+# a stack needs when it is first created: CERTIFICATE_ARN and HOSTED_ZONE_ID (platform; the zone to point
+# PUBLIC_HOST at the load balancer in), PUBLIC_HOST and JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN and
+# TICKET_TOPIC_ARN (monitoring); the bootstrap stack's outputs give most of them. Later deploys keep the values a
+# stack has.
 set -o errexit -o nounset -o pipefail
 cd "$(dirname "$0")/.."
 
@@ -183,7 +185,8 @@ say "registry, network, data, platform"
 deploy_stack registry
 deploy_stack network
 deploy_stack data
-deploy_stack platform "CertificateArn=${CERTIFICATE_ARN:-}"
+deploy_stack platform "CertificateArn=${CERTIFICATE_ARN:-}" "PublicHostName=${PUBLIC_HOST:-}" \
+    "HostedZoneId=${HOSTED_ZONE_ID:-}"
 
 say "images"
 auth_repository="$(output_of "$env_name-jwt-registry" AuthRepositoryUri)"
