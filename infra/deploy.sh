@@ -15,7 +15,8 @@
 # DEPLOY_POLL_SECONDS (how long and how often a one-off task is waited for: 3600 and 15), CLOUDFORMATION_ROLE_ARN
 # (the role CloudFormation acts with), PUBLIC_HOST and SMOKE_TEST_SECRET_ARN (the smoke test), and the parameters
 # a stack needs when it is first created: CERTIFICATE_ARN and HOSTED_ZONE_ID (platform; the zone to point
-# PUBLIC_HOST at the load balancer in), PUBLIC_HOST and JWT_PRIVATE_KEY_SECRET_ARN (auth), ALARM_TOPIC_ARN and
+# PUBLIC_HOST at the load balancer in), PUBLIC_HOST, JWT_PRIVATE_KEY_SECRET_ARN, MAIL_IDENTITY_ARN and FROM_EMAIL
+# (auth; the SES identity the worker sends from, and the sender address in its domain), ALARM_TOPIC_ARN and
 # TICKET_TOPIC_ARN (monitoring); the bootstrap stack's outputs give most of them. Later deploys keep the values a
 # stack has.
 set -o errexit -o nounset -o pipefail
@@ -208,7 +209,8 @@ if [ -z "$public_host" ]; then
 fi
 
 deploy_service auth "$auth_repository" "PublicHostName=${PUBLIC_HOST:-}" \
-    "JwtPrivateKeySecretArn=${JWT_PRIVATE_KEY_SECRET_ARN:-}"
+    "JwtPrivateKeySecretArn=${JWT_PRIVATE_KEY_SECRET_ARN:-}" "MailIdentityArn=${MAIL_IDENTITY_ARN:-}" \
+    "FromEmail=${FROM_EMAIL:-}"
 deploy_service resource "$resource_repository" "PublicHostName=${PUBLIC_HOST:-}" \
     "JwtPublicKeysParameter=/jwt-services/$env_name/public-keys"
 

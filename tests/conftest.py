@@ -5,7 +5,6 @@ private key, used to sign tokens the way only the auth service should (to prove 
 """
 
 import email
-import mailbox
 import os
 import re
 import shlex
@@ -87,11 +86,13 @@ class Account:
 
 
 def mails_to(address: str) -> list[email.message.Message]:
-    """The mails the stack sent to the address: those its mail server delivered to BLACKBOX_MAILDIR (the production
-    suite), or else those BLACKBOX_MAIL_COMMAND prints from the files the auth worker wrote (Django's file backend:
-    the messages, each followed by a line of 79 dashes)."""
-    if "BLACKBOX_MAILDIR" in os.environ:
-        messages = list(mailbox.Maildir(os.environ["BLACKBOX_MAILDIR"], create=False))
+    """The mails the stack sent to the address: those sent through the SES that moto at BLACKBOX_SES_URL plays (the
+    production suite; moto lists the raw messages in its model data), or else those BLACKBOX_MAIL_COMMAND prints
+    from the files the auth worker wrote (Django's file backend: the messages, each followed by 79 dashes)."""
+    if "BLACKBOX_SES_URL" in os.environ:
+        models = requests.get(os.environ["BLACKBOX_SES_URL"] + "/moto-api/data.json", timeout=10).json()
+        sent = models.get("ses", {}).get("RawMessage", [])
+        messages = [email.message_from_string(message["raw_data"]) for message in sent]
     else:
         command = shlex.split(os.environ["BLACKBOX_MAIL_COMMAND"])
         output = subprocess.run(command, capture_output=True, timeout=30, check=True).stdout

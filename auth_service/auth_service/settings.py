@@ -86,6 +86,13 @@ EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", required=False) or ""
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# Amazon SES's API (EMAIL_BACKEND=django_ses.SESBackend, as on AWS), with the task role's credentials: no SMTP
+# password exists. The region is AWS_SES_REGION_NAME (else boto3's AWS_DEFAULT_REGION); the endpoint is that
+# region's, as boto3 resolves it (AWS_ENDPOINT_URL where a stand-in answers).
+AWS_SES_REGION_NAME = envstr("AWS_SES_REGION_NAME", "") or None
+AWS_SES_REGION_ENDPOINT_URL = None
+USE_SES_V2 = True
+AWS_SES_AUTO_THROTTLE = None  # a send SES refuses for its rate is retried by its task (accounts/tasks.py)
 
 # Only the web service signs; its start fails naming the setting when the key is missing (wsgi.py).
 JWT_PRIVATE_KEY = envsecret("JWT_PRIVATE_KEY", required=False)

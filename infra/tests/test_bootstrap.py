@@ -31,7 +31,7 @@ SERVICE_OF = {
 
 def execution_role_statements() -> list[dict]:
     (role,) = resources("bootstrap", "AWS::IAM::Role").values()
-    return statements(role)
+    return statements(role, "bootstrap")
 
 
 def allowed_actions() -> set[str]:

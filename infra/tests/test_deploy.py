@@ -250,7 +250,7 @@ def granted_patterns(action: str, environment: str) -> list[str]:
     values = {"AWS::Partition": "aws", "AWS::Region": "eu-west-1", "AWS::AccountId": "123456789012"}
     values |= {"EnvironmentName": environment, "SmokeTestSecretArn": SMOKE_SECRET, "PromoteFromEnvironment": "staging"}
     patterns = []
-    for statement in statements(load("registry")["Resources"]["DeployRole"]):
+    for statement in statements(load("registry")["Resources"]["DeployRole"], "registry"):
         if statement["Effect"] == "Allow" and action in as_list(statement["Action"]):
             for resource in as_list(statement["Resource"]):
                 if isinstance(resource, str):

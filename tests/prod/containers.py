@@ -1,6 +1,6 @@
 """What the production checks and the rotation drill use besides the gateway: the stack's containers
-(PROD_COMPOSE, the docker compose command run.sh made) and moto (PROD_MOTO_URL). The mails its mail server
-received are read by tests/conftest.py's mails_to (BLACKBOX_MAILDIR)."""
+(PROD_COMPOSE, the docker compose command run.sh made) and moto (PROD_MOTO_URL). The mails sent through moto's
+SES are read by tests/conftest.py's mails_to (BLACKBOX_SES_URL)."""
 
 import json
 import os

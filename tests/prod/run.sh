@@ -37,11 +37,11 @@ PROD_REDIS_RESOURCE_PASSWORD="$(password)"
 export PROD_POSTGRES_PASSWORD PROD_AUTH_MASTER_PASSWORD PROD_RESOURCE_MASTER_PASSWORD PROD_REDIS_AUTH_PASSWORD \
     PROD_REDIS_RESOURCE_PASSWORD
 tls="$PROD_WORK/tls"
-mkdir -p "$tls" "$PROD_WORK/pgbouncer" "$PROD_WORK/redis" "$PROD_WORK"/mail/{cur,new,tmp}
+mkdir -p "$tls" "$PROD_WORK/pgbouncer" "$PROD_WORK/redis"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=jwt-services test-prod CA" \
     -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=stand-ins" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:postgres,DNS:pgbouncer,DNS:redis,DNS:smtp,DNS:localhost\nextendedKeyUsage=serverAuth\n' \
+printf 'subjectAltName=DNS:postgres,DNS:pgbouncer,DNS:redis,DNS:localhost\nextendedKeyUsage=serverAuth\n' \
     >"$tls/server.ext"
 openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 2 \
     -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
@@ -89,7 +89,7 @@ done
 "${stack[@]}" up --detach --wait --wait-timeout 300
 
 export BLACKBOX_BASE_URL="http://127.0.0.1:$PROD_GATEWAY_PORT" BLACKBOX_SIGNING_KEY_FILE="$PROD_WORK/jwt-private.pem"
-export BLACKBOX_MAILDIR="$PROD_WORK/mail"
+export BLACKBOX_SES_URL="$PROD_MOTO_URL"
 .venv/bin/pytest -p no:cacheprovider tests/test_journey.py tests/prod/test_production.py
 "${stack[@]}" logs --no-color >"$PROD_WORK/stack.log"
 BLACKBOX_LOG_FILE="$PROD_WORK/stack.log" .venv/bin/pytest tests/logcheck -p no:cacheprovider -q

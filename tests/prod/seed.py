@@ -1,9 +1,10 @@
 """Plays, for `make test-prod`, the stacks deployed before the services' and what an operator does first.
 
 The data stack's secrets (the databases' master, owner and application users, the Django secret keys, the
-services' Redis users), the operator's signing key and its public-key parameter, and the export bucket are made in
-moto; what the earlier stacks export, and each service stack's parameters, are written as JSON for stack.py.
-The master users' and Redis users' passwords are the ones the stand-ins were started with (run.sh).
+services' Redis users), the operator's signing key and its public-key parameter, the export bucket and the
+sender's SES identity are made in moto; what the earlier stacks export, and each service stack's parameters, are
+written as JSON for stack.py. The master users' and Redis users' passwords are the ones the stand-ins were started
+with (run.sh).
 """
 
 import json
@@ -19,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ENVIRONMENT = "prod"
 EXPORT_BUCKET = "jwt-services-prod-exports"
 PUBLIC_KEYS_PARAMETER = "/jwt-services/prod/public-keys"
+MAIL_DOMAIN = "example.com"  # of auth.yaml's FromEmail
+ACCOUNT = "123456789012"  # moto's
 # The stand-ins' host names (infra.yml), where AWS would export endpoints.
 HOSTS = {"AuthDatabaseHost": "pgbouncer", "ResourceDatabaseHost": "pgbouncer", "RedisHost": "redis"}
 
@@ -52,6 +55,10 @@ def main(work: Path) -> None:
     # Versioned, as data.yaml makes it.
     s3.put_bucket_versioning(Bucket=EXPORT_BUCKET, VersioningConfiguration={"Status": "Enabled"})
 
+    # The sender's domain, verified in SES as the bootstrap stack's identity is.
+    client("sesv2").create_email_identity(EmailIdentity=MAIL_DOMAIN)
+    mail_identity = f"arn:aws:ses:{os.environ['AWS_DEFAULT_REGION']}:{ACCOUNT}:identity/{MAIL_DOMAIN}"
+
     exports = {f"{ENVIRONMENT}-{name}": host for name, host in HOSTS.items()}
     exports[f"{ENVIRONMENT}-ExportBucketName"] = EXPORT_BUCKET
     # No load balancer stands in front: no address is trusted for X-Forwarded-For (TEST-NET-1).
@@ -79,7 +86,7 @@ def main(work: Path) -> None:
             "ImageTag": "prod",
             "PublicHostName": "localhost",
             "JwtPrivateKeySecretArn": secret("jwt-private-key", private_pem),
-            "EmailHost": "smtp",
+            "MailIdentityArn": mail_identity,
         },
         "resource": {
             "EnvironmentName": ENVIRONMENT,

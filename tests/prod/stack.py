@@ -30,7 +30,7 @@ PLATFORM = {
     "AWS_ACCESS_KEY_ID": "task-role",
     "AWS_SECRET_ACCESS_KEY": "task-role",
     "AWS_ENDPOINT_URL": "http://moto:5000",
-    # The run's CA instead of the system's, for Python (Redis, SMTP) and for libpq (infra/README.md: a private CA).
+    # The run's CA instead of the system's, for Python (Redis) and for libpq (infra/README.md: a private CA).
     "SSL_CERT_FILE": CA_FILE,
     "DATABASE_SSLROOTCERT": CA_FILE,
 }

@@ -1,6 +1,6 @@
 """The production images, run as ECS runs them (tests/prod/run.sh): what only production has works.
 
-Mail goes out through STARTTLS to a server whose certificate is verified, exports are stored in S3, the services
+Mail goes out through SES's API from the verified sender, exports are stored in S3, the services
 connect through the pooler as their application users, and nothing they do leaves state on a pooled connection.
 Each service is a Redis user of its own, which cannot touch the other's keys.
 """
@@ -17,7 +17,7 @@ from seed import ENVIRONMENT
 IMAGES = ["jwt-services/auth:prod", "jwt-services/resource:prod"]
 # Amazon Trust Services' roots: ElastiCache, RDS Proxy, SES and every AWS API present chains ending in one.
 AMAZON_ROOTS = {"Amazon Root CA 1", "Amazon Root CA 2", "Amazon Root CA 3", "Amazon Root CA 4"}
-# The common names of the authorities Python's default TLS context trusts (Redis, mail), then of those in the
+# The common names of the authorities Python's default TLS context trusts (Redis), then of those in the
 # bundle libpq verifies PostgreSQL against (lib/env.py's SYSTEM_CA_BUNDLE).
 TRUSTED_NAMES = """
 import json, ssl

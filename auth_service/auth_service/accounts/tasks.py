@@ -1,13 +1,18 @@
-"""Email tasks: fetch the user, call the email function; retried while the mail server fails."""
+"""Email tasks: fetch the user, call the email function; retried while the mail server or SES fails."""
 
 import smtplib
 
+from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 
 from auth_service.accounts import emails
 from auth_service.accounts.models import User
 
-RETRY = {"autoretry_for": (smtplib.SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
+RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError, BotoCoreError, ClientError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
 
 @shared_task(name="auth.send_welcome_email", **RETRY)
