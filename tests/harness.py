@@ -41,6 +41,8 @@ PORTS = {
         "BENCH_STOCK_PORT": 18191,
         "BENCH_NAIVE_GATEWAY_PORT": 18192,
         "BENCH_NAIVE_PORT": 18193,
+        "BENCH_NINJA_GATEWAY_PORT": 18194,
+        "BENCH_NINJA_PORT": 18195,
         # The second stack, under make dev beside the first.
         "BENCH_DEV_GATEWAY_PORT": 18280,
         "BENCH_DEV_AUTH_PORT": 18281,

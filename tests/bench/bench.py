@@ -1,6 +1,7 @@
-"""Bounded load through the gateways, one scenario after another, reported as ratios to two baselines measured in
-the same run: a stock Django view and the naive DRF lists (tests/bench/baselines). Run by tests/bench/run.py
-(`make bench`) on the bench's own stack, with a second stack under `make dev` for what its log pipeline costs.
+"""Bounded load through the gateways, one scenario after another, reported as ratios to three baselines measured in
+the same run: a stock Django view, the naive DRF lists and the django-ninja lists (tests/bench/baselines). Run by
+tests/bench/run.py (`make bench`) on the bench's own stack, with a second stack under `make dev` for what its log
+pipeline costs.
 
 Per scenario: requests/s, p50 and p99 latency, server CPU per request (gunicorn and nginx processes, from
 /proc), SQL queries per request (django-prometheus counters), and requests that reached the auth service. The
@@ -38,6 +39,7 @@ AUTH_PORT = os.environ["AUTH_PORT"]
 RESOURCE_PORT = os.environ["RESOURCE_PORT"]
 STOCK = f"http://127.0.0.1:{os.environ['BENCH_STOCK_GATEWAY_PORT']}"
 NAIVE = f"http://127.0.0.1:{os.environ['BENCH_NAIVE_GATEWAY_PORT']}"
+NINJA = f"http://127.0.0.1:{os.environ['BENCH_NINJA_GATEWAY_PORT']}"
 MAKE_DEV = f"http://127.0.0.1:{os.environ['BENCH_DEV_GATEWAY_PORT']}"
 MAKE_DEV_PORTS = (os.environ["BENCH_DEV_AUTH_PORT"], os.environ["BENCH_DEV_RESOURCE_PORT"])
 COMPOSE_PORT = os.environ.get("BENCH_COMPOSE_GATEWAY_PORT", "")
@@ -53,6 +55,8 @@ SERVER_PORTS = [
         "BENCH_STOCK_GATEWAY_PORT",
         "BENCH_NAIVE_PORT",
         "BENCH_NAIVE_GATEWAY_PORT",
+        "BENCH_NINJA_PORT",
+        "BENCH_NINJA_GATEWAY_PORT",
         "BENCH_DEV_GATEWAY_PORT",
     )
 ] + list(MAKE_DEV_PORTS)
@@ -300,7 +304,7 @@ def median_of(rounds: list[Result]) -> Result:
 
 STOCK_NAME = "stock Django: JsonResponse view, startproject's middleware"
 TRIVIAL_NAME = "GET /api/healthz (trivial view, production middleware, request log, metrics)"
-LISTS = {  # name: (path of the project, path of the naive baseline, account)
+LISTS = {  # name: (path of the project, path of the naive and django-ninja baselines (one database), account)
     "GET /api/projects/, 1 row": ("/api/projects/", "/api/projects/", "one"),
     "GET /api/projects/, 20 rows": ("/api/projects/", "/api/projects/", "twenty"),
     "GET 20-task page of a 1,000-task project": (
@@ -362,6 +366,7 @@ def main() -> None:
         scenarios.append((f"{name}, authenticated", BASE + path.format(**data), bearer(data, label)))
     for name, (_, naive_path, label) in LISTS.items():
         scenarios.append((f"naive DRF: {name}", NAIVE + naive_path.format(**data), bearer(data, label)))
+        scenarios.append((f"django-ninja: {name}", NINJA + naive_path.format(**data), bearer(data, label)))
     for name in LOG_PIPELINE_LISTS:
         path, _, label = LISTS[name]
         scenarios.append((f"{name}, under make dev", MAKE_DEV + path.format(**data), bearer(data, label)))
@@ -370,6 +375,9 @@ def main() -> None:
     to_stock = {r.name: ratios(rounds, r.name, STOCK_NAME) for r in results}
     to_naive = {
         f"{name}, authenticated": ratios(rounds, f"{name}, authenticated", f"naive DRF: {name}") for name in LISTS
+    }
+    to_ninja = {
+        f"{name}, authenticated": ratios(rounds, f"{name}, authenticated", f"django-ninja: {name}") for name in LISTS
     }
     # Each list under make dev (and docker compose) against the same list on the bench's own stack.
     to_own_stack = {
@@ -407,6 +415,7 @@ def main() -> None:
         results + extra,
         to_stock=to_stock,
         to_naive=to_naive,
+        to_ninja=to_ninja,
         to_own_stack=to_own_stack,
         check_us=revocation_check_cost(),
         memory={port: [round(rss_mib(pid), 1) for pid in listening_pids(port)] for port in (AUTH_PORT, RESOURCE_PORT)},
@@ -442,39 +451,41 @@ def report_header() -> list[str]:
         "nginx configuration, one instance per system) in front of each system, every system under the same",
         f"gunicorn settings ({workers} workers x {threads} threads), on the same machine as the load. The systems:",
         "this project's native stack (its processes writing their logs to files; JSON request log at INFO, metrics",
-        "on), a stock Django project (startproject's settings, one JsonResponse view) and the naive DRF lists",
+        "on), a stock Django project (startproject's settings, one JsonResponse view), the naive DRF lists",
         "(simplejwt's JWTAuthentication reading the user's row, ModelViewSet, ModelSerializer, a count query per",
-        "status per row; tests/bench/baselines). The baselines and the scenarios compared with them ran in",
+        "status per row) and the django-ninja lists as its documentation writes them (PyJWT behind HttpBearer,",
+        "annotated counts, LimitOffsetPagination with its count, a FilterSchema), the last two on one database",
+        "(tests/bench/baselines). The baselines and the scenarios compared with them ran in",
         f"{ROUNDS} rounds, each measuring all of them again; rows give the median of the rounds, and the ratio of",
         "each round to its own baselines. Absolute numbers depend on the machine; the ratios are what to compare.",
         "",
     ]
 
 
-def report_table(
-    results: list[Result], to_stock: dict[str, list[float]], to_naive: dict[str, list[float]]
-) -> list[str]:
+def ratio_cells(values: list[float] | None) -> str:
+    """The median ratio and each round's, or dashes."""
+    return f"{statistics.median(values):.2f} | {each(values)}" if values else "- | -"
+
+
+def report_table(results: list[Result], to_stock: dict, to_naive: dict, to_ninja: dict) -> list[str]:
     """One row per scenario."""
     lines = [
-        "| scenario | requests/s | x stock Django | each round | x naive DRF | each round | p50 ms | p99 ms "
-        "| errors | server CPU ms/request | SQL queries/request | requests to auth |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | requests/s | x stock Django | each round | x naive DRF | each round | x django-ninja "
+        "| each round | p50 ms | p99 ms | errors | server CPU ms/request | SQL queries/request | requests to auth |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        naive = to_naive.get(r.name)
         lines.append(
-            f"| {r.name} | {r.rps:.0f} | {statistics.median(to_stock[r.name]):.2f} | {each(to_stock[r.name])} | "
-            f"{f'{statistics.median(naive):.2f}' if naive else '-'} | {each(naive) if naive else '-'} | "
-            f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {figure(r.cpu_ms_per_request)} | "
+            f"| {r.name} | {r.rps:.0f} | {ratio_cells(to_stock[r.name])} | {ratio_cells(to_naive.get(r.name))} | "
+            f"{ratio_cells(to_ninja.get(r.name))} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | "
+            f"{figure(r.cpu_ms_per_request)} | "
             f"{figure(r.queries_per_request)} | {r.auth_requests if r.resource_scenario else '-'} |"
         )
     return lines
 
 
-def list_targets(
-    results: list[Result], to_stock: dict[str, list[float]], to_naive: dict[str, list[float]]
-) -> list[str]:
-    """The trivial view and the lists against the baselines."""
+def list_targets(results: list[Result], to_stock: dict, to_naive: dict, to_ninja: dict) -> list[str]:
+    """The trivial view and the lists against the baselines: issue 13's targets, then issue 27's."""
     by_name = {r.name: r for r in results}
     lines = []
     failed = [r.name for r in results if r.errors]
@@ -491,6 +502,14 @@ def list_targets(
             f"{verdict(x_stock >= target)}; {x_naive:.2f} x naive DRF (target at least 3): "
             f"{verdict(x_naive >= 3)}; p99 {r.p99_ms:.1f} ms against the naive one's {naive.p99_ms:.1f} ms "
             f"(target no worse): {verdict(r.p99_ms <= naive.p99_ms)}."
+        )
+    for name in LISTS:
+        r, ninja = by_name[f"{name}, authenticated"], by_name[f"django-ninja: {name}"]
+        x_ninja, x_naive = statistics.median(to_ninja[r.name]), statistics.median(to_naive[r.name])
+        lines.append(
+            f"- {r.name}: {x_ninja:.2f} x django-ninja (target at least 1.3): {verdict(x_ninja >= 1.3)}; "
+            f"{x_naive:.2f} x naive DRF (target at least 2): {verdict(x_naive >= 2)}; p99 {r.p99_ms:.1f} ms against "
+            f"django-ninja's {ninja.p99_ms:.1f} ms (target no worse): {verdict(r.p99_ms <= ninja.p99_ms)}."
         )
     return lines
 
@@ -554,6 +573,7 @@ def write_report(
     *,
     to_stock: dict[str, list[float]],
     to_naive: dict[str, list[float]],
+    to_ninja: dict[str, list[float]],
     to_own_stack: dict[str, list[float]],
     check_us: float,
     memory: dict[str, list[float]],
@@ -561,11 +581,11 @@ def write_report(
 ) -> None:
     lines = [
         *report_header(),
-        *report_table(results, to_stock, to_naive),
+        *report_table(results, to_stock, to_naive, to_ninja),
         "",
         "Targets, each from the ratios of this run:",
         "",
-        *list_targets(results, to_stock, to_naive),
+        *list_targets(results, to_stock, to_naive, to_ninja),
         *log_pipeline_targets(to_own_stack),
         *service_targets(results, check_us=check_us, memory=memory, login_rss=login_rss),
         "",

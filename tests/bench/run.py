@@ -1,12 +1,12 @@
 """make bench: a native stack of its own (separate databases, Redis database 7, the bench's ports, rate limits lifted:
-this measures capacity, not limits), each process of the Procfile started directly with its output in a file; two
+this measures capacity, not limits), each process of the Procfile started directly with its output in a file; three
 baselines beside it, each under the same gunicorn settings behind a gateway of the same configuration: a stock
-Django project and a naive DRF one (tests/bench/baselines); and a second native stack on the same databases and
-keys under `make dev` (honcho relaying every process's output), for what that log pipeline costs. Then bench.py
-seeds them through their APIs, measures and writes docs/benchmarks.md. Needs wrk (apt-get install wrk).
-With BENCH_COMPOSE=1 also the docker compose stack, under a project name of its own (needs a Docker engine;
-bench.py starts it, this removes it with its volumes). Every process is stopped in the end; their logs are kept in
-tests/artifacts/bench/ (git-ignored)."""
+Django project, a naive DRF one and a django-ninja one, the last two on one database (tests/bench/baselines); and a
+second native stack on the same databases and keys under `make dev` (honcho relaying every process's output), for
+what that log pipeline costs. Then bench.py seeds them through their APIs, measures and writes docs/benchmarks.md.
+Needs wrk (apt-get install wrk). With BENCH_COMPOSE=1 also the docker compose stack, under a project name of its own
+(needs a Docker engine; bench.py starts it, this removes it with its volumes). Every process is stopped in the end;
+their logs are kept in tests/artifacts/bench/ (git-ignored)."""
 
 import os
 import shutil
@@ -70,7 +70,7 @@ def fresh_databases() -> None:
 
 
 def start_all(work: Path, stack_ports: dict[str, str]) -> list[Group]:
-    """The bench's own stack (the Procfile's web services, workers and gateway, each writing to a file), the two
+    """The bench's own stack (the Procfile's web services, workers and gateway, each writing to a file), the three
     baselines and their gateways, and the second stack under make dev; until each answers."""
     groups = []
     for line in (ROOT / "Procfile").read_text().splitlines():
@@ -94,14 +94,16 @@ def start_all(work: Path, stack_ports: dict[str, str]) -> list[Group]:
     groups.append(Group.start([*gunicorn, "--bind", f"127.0.0.1:{stock}", "stock:application"], log=work / "stock.log"))
     for arguments in (["migrate", "-v", "0"], ["migrate", "--run-syncdb", "-v", "0"]):
         run([RESOURCE_PYTHON, "manage.py", *arguments], env={"DATABASE_URL": DATABASES["naive"]}, cwd=baselines)
-    groups.append(
-        Group.start(
-            [*gunicorn, "--bind", f"127.0.0.1:{naive}", "naive.wsgi:application"],
-            log=work / "naive.log",
-            env={"DATABASE_URL": DATABASES["naive"]},
+    ninja = stack_ports["BENCH_NINJA_PORT"]
+    for name, port, package in (("naive", naive, "naive"), ("ninja", ninja, "ninja_lists")):
+        groups.append(
+            Group.start(
+                [*gunicorn, "--bind", f"127.0.0.1:{port}", f"{package}.wsgi:application"],
+                log=work / f"{name}.log",
+                env={"DATABASE_URL": DATABASES["naive"]},
+            )
         )
-    )
-    for name, upstream in (("stock", stock), ("naive", naive)):
+    for name, upstream in (("stock", stock), ("naive", naive), ("ninja", ninja)):
         gateway_env = {
             "GATEWAY_PREFIX": str(work / f"gateway-{name}"),
             "GATEWAY_PORT": stack_ports[f"BENCH_{name.upper()}_GATEWAY_PORT"],
@@ -116,6 +118,7 @@ def start_all(work: Path, stack_ports: dict[str, str]) -> list[Group]:
         f"http://127.0.0.1:{stack_ports['GATEWAY_PORT']}/api/readyz": 200,
         f"http://127.0.0.1:{stack_ports['BENCH_STOCK_GATEWAY_PORT']}/api/healthz": 200,
         f"http://127.0.0.1:{stack_ports['BENCH_NAIVE_GATEWAY_PORT']}/api/projects/": 401,
+        f"http://127.0.0.1:{stack_ports['BENCH_NINJA_GATEWAY_PORT']}/api/projects/": 401,
     }
     for url, answer in expected.items():
         wait_until(lambda: status(url) == answer, seconds=60, what=f"{url} did not answer {answer}")  # noqa: B023
