@@ -65,3 +65,17 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TaskCounts(models.Model):
+    """A project's tasks counted by status, kept by PostgreSQL (migration 0006's triggers) in the transaction of
+    every write of tasks, bulk ones included: a project list reads three integers per project instead of counting
+    its tasks. Nothing here writes it; the row is made with its project."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="task_counts")
+    todo = models.IntegerField(default=0)
+    in_progress = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.todo} todo, {self.in_progress} in progress, {self.done} done"

@@ -2,20 +2,14 @@
 
 import uuid
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from resource_service.projects.models import Project, Task
 
-# The annotated queryset is built once: resolving its expressions took a third of a list request's query
-# time. Each call filters a clone; it is never evaluated itself.
-_PROJECTS_WITH_COUNTS = Project.objects.annotate(
-    **{f"tasks_{status}": Count("tasks", filter=Q(tasks__status=status)) for status in Task.Status.values}
-)
-
 
 def project_list(*, owner_id: uuid.UUID | str) -> QuerySet[Project]:
-    """The owner's projects with their task counts by status, computed in the same query."""
-    return _PROJECTS_WITH_COUNTS.filter(owner_id=owner_id)
+    """The owner's projects with their task counts by status (models.TaskCounts), read in the same query."""
+    return Project.objects.select_related("task_counts").filter(owner_id=owner_id)
 
 
 def project_get(*, owner_id: uuid.UUID | str, project_id: uuid.UUID | str) -> Project | None:
