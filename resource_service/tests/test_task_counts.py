@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -114,3 +115,66 @@ def test_concurrent_writes_of_one_projects_tasks_leave_a_recount():
     assert not any(thread.is_alive() for thread in threads)
     assert Task.objects.filter(project=project).count() == 40 + 40 - 16
     assert stored() == recounted()
+
+
+def task_page(client, project: Project, query: str) -> tuple[dict, str]:
+    """The page's body and its one SQL query."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(f"/api/projects/{project.pk}/tasks/?limit=5{query}")
+    assert response.status_code == 200, response.content
+    (sql,) = [captured["sql"] for captured in context.captured_queries]
+    return response.json(), sql
+
+
+@pytest.mark.parametrize(
+    ("query", "counted"),
+    [
+        ("", False),
+        ("&ordering=due_date", False),
+        ("&status=done", False),
+        ("&status=", False),
+        ("&priority=high", True),
+        ("&search=dig", True),
+        ("&status=done&priority=high", True),
+    ],
+)
+def test_a_task_page_takes_its_total_from_the_stored_counts_unless_a_filter_beside_the_status_applies(
+    alice_api, alice_project, query, counted
+):
+    Task.objects.bulk_create(
+        Task(project=alice_project, title="dig" if i % 2 else "t", status=STATUSES[i % 3], priority="high")
+        for i in range(12)
+    )
+    body, sql = task_page(alice_api, alice_project, query)
+    assert ("OVER ()" in sql) is counted
+    expected = {"&status=done": 4, "&status=done&priority=high": 4, "&search=dig": 6}
+    assert body["count"] == expected.get(query, 12)
+
+
+@pytest.mark.django_db
+@given(
+    tasks=st.lists(
+        st.tuples(statuses, st.sampled_from(Task.Priority.values), st.sampled_from([None, "2026-01-01", "2026-06-01"])),
+        max_size=12,
+    ),
+    filters=st.dictionaries(
+        st.sampled_from(["status", "priority", "due_after", "ordering"]),
+        st.sampled_from(["todo", "done", "high", "low", "2026-03-01", "due_date", "-priority"]),
+        max_size=3,
+    ),
+    offset=st.integers(0, 14),
+)
+def test_any_task_page_has_the_count_and_rows_a_recount_gives(alice_api, tasks, filters, offset):
+    project = Project.objects.create(owner_id=ALICE, name="Any")
+    Task.objects.bulk_create(Task(project=project, title="t", status=s, priority=p, due_date=d) for s, p, d in tasks)
+    response = alice_api.get(f"/api/projects/{project.pk}/tasks/", {**filters, "limit": 5, "offset": offset})
+    if response.status_code == 400:  # a value that is not one of the filter's: refused either way
+        return
+    expected = Task.objects.filter(project=project)
+    lookups = {"status": "status", "priority": "priority", "due_after": "due_date__gte"}
+    for name, lookup in lookups.items():
+        if name in filters:
+            expected = expected.filter(**{lookup: filters[name]})
+    body = response.json()
+    assert body["count"] == expected.count()
+    assert len(body["results"]) == max(0, min(5, expected.count() - offset))

@@ -17,14 +17,17 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     max_limit = 100
 
     def paginate_queryset(self, queryset, request, view=None) -> list:
-        """DRF's limit/offset page, with the total counted by the page's own query (COUNT(*) OVER ()).
+        """DRF's limit/offset page, with the total read by the page's own query: COUNT(*) OVER (), or the view's
+        stored_total() where it has one, an expression of each row that holds the same number (a count kept by the
+        database), so that the page reads its own rows only rather than every row the window would count.
 
         The window counts rows before any DISTINCT: the lists paginated here have none.
         """
         self.request = request
         self.limit = self.get_limit(request) or self.default_limit
         self.offset = min(self.get_offset(request), MAX_OFFSET)
-        rows = list(queryset.annotate(pagination_total=TOTAL)[self.offset : self.offset + self.limit])
+        total = getattr(view, "stored_total", lambda: None)() or TOTAL
+        rows = list(queryset.annotate(pagination_total=total)[self.offset : self.offset + self.limit])
         # A page past the end has no row to carry the total: count it apart.
         self.count = rows[0].pagination_total if rows else (queryset.count() if self.offset else 0)
         self.offset = min(self.offset, self.count)

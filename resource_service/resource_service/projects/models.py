@@ -58,9 +58,12 @@ class Task(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
         indexes = [
-            models.Index(fields=["project", "-created_at", "id"]),  # a project's tasks in their default order
+            # A project's tasks in the orders of the list (the default order breaking ties), so that a page is read
+            # from an index rather than sorted from every task of the project.
+            models.Index(fields=["project", "-created_at", "id"]),
+            models.Index(fields=["project", "due_date", "-created_at", "id"]),
+            models.Index(fields=["project", "priority_rank", "-created_at", "id"]),
             models.Index(fields=["project", "status"]),
-            models.Index(fields=["project", "due_date"]),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from resource_service.projects.models import Project, Task
 
@@ -27,3 +27,17 @@ def task_list(*, owner_id: uuid.UUID | str, project_id: uuid.UUID | str) -> Quer
     """The tasks of one of the owner's projects; none for another user's project. The owner is checked in the
     same query."""
     return Task.objects.filter(project_id=project_id, project__owner_id=owner_id)
+
+
+# A task's project's stored counts (models.TaskCounts) in all and by status, read with the task. Built once, as
+# lib/pagination.py's window is.
+_STORED_TOTALS = {
+    None: F("project__task_counts__todo") + F("project__task_counts__in_progress") + F("project__task_counts__done"),
+    **{status: F(f"project__task_counts__{status}") for status in Task.Status.values},
+}
+
+
+def task_stored_total(*, status: str | None):
+    """An expression of each task of a project: how many tasks of that status (None: in all) the project has, as
+    its stored counts say; None for a status that is not one."""
+    return _STORED_TOTALS.get(status)

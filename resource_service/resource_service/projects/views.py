@@ -136,6 +136,14 @@ class TaskListView(OwnedProjectView):
     def get_object(self) -> Project:
         return self.owned_project()
 
+    def stored_total(self):
+        """The page's total from the project's stored counts when no filter but the status applies (the pagination
+        then reads the page's rows only, in the order of an index); None, to count the filtered rows."""
+        params = self.request.query_params
+        if any(params.get(name) for name in ("priority", "due_before", "due_after", "search")):
+            return None
+        return selectors.task_stored_total(status=params.get("status") or None)
+
     def get(self, request: Request, project_id) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         if not page:
