@@ -1,7 +1,9 @@
 """`make profile`: the resource service's list requests in process, without gunicorn, nginx or the network.
 
 For each request: the CPU time per request (time.process_time, the least of five bounded loops), then a
-pyinstrument call tree of one more loop, written to tests/artifacts/profile/<name>.txt. Then the trivial request
+pyinstrument call tree of one more loop, written to tests/artifacts/profile/<name>.txt; for each list, the same
+for its plain-Django floor (tests/floor_urls.py: the same work without DRF, on stock middleware), and the list's
+CPU as a ratio of the floor's (issue 27: at most 0.75). Then the trivial request
 through Django's WSGI handler with each of the project's own middleware left out in turn, and the CPU time of
 two things no authenticated list can do without, each on its own: verifying the token (and finding it verified
 in the token cache), and the plainest ORM read of a page of projects (no task counts, no total);
@@ -52,6 +54,22 @@ def cpu_ms(call, repeats: int = 5) -> float:
     return min(loops)
 
 
+FLOORS = {  # a list request: its floor's URL
+    "projects-1-row": "/floor/projects/",
+    "projects-20-rows": "/floor/projects/",
+    "tasks-20-of-1000": "/floor/projects/{project}/tasks/?limit=20",
+}
+
+
+def stock_middleware() -> list[str]:
+    """Production's middleware without the project's own (the request metrics and log, WhiteNoise, the dependency
+    errors): what stock Django runs."""
+    from django.conf import settings
+
+    own = ("lib.http_metrics.", "lib.requests.", "whitenoise.", "lib.errors.")
+    return [path for path in settings.MIDDLEWARE if not any(part in path for part in own)]
+
+
 def seed() -> dict[str, tuple[str, dict]]:
     from resource_service.projects.models import Project, Task
     from tests.signing import token_for
@@ -69,6 +87,7 @@ def seed() -> dict[str, tuple[str, dict]]:
         "projects-1-row": ("/api/projects/", bearer(one)),
         "projects-20-rows": ("/api/projects/", bearer(twenty)),
         "tasks-20-of-1000": (f"/api/projects/{project.pk}/tasks/?limit=20&ordering=priority", bearer(big)),
+        "project": (str(project.pk), {}),
     }
 
 
@@ -137,24 +156,41 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
     from pyinstrument import Profiler
 
     call_command("migrate", verbosity=0)
+    settings.ROOT_URLCONF = "tests.floor_urls"
     client = Client(HTTP_HOST="127.0.0.1")
+    # The floor's client loads stock middleware on its first request; the service's keeps production's.
+    production_middleware, settings.MIDDLEWARE = settings.MIDDLEWARE, stock_middleware()
+    floor_client = Client(HTTP_HOST="127.0.0.1")
+    floor_client.get("/api/healthz")
+    settings.MIDDLEWARE = production_middleware
     OUT.mkdir(parents=True, exist_ok=True)
     requests = seed()
-    for name, (url, headers) in requests.items():
+    project = requests.pop("project")[0]
+
+    def measure(name: str, client, url: str, headers: dict) -> float:
         response = client.get(url, **headers)
         assert response.status_code == 200, (name, response.status_code)
-        cpu = cpu_ms(lambda: client.get(url, **headers))  # noqa: B023 (called within the iteration)
+        cpu = cpu_ms(lambda: client.get(url, **headers))
         profiler = Profiler(interval=0.0001)
         with profiler:
             for _ in range(REQUESTS):
                 client.get(url, **headers)
         (OUT / f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False))
-        print(f"{name:20s} {cpu:6.2f} ms CPU per request, call tree in {OUT / name}.txt")
+        print(f"{name:26s} {cpu:6.2f} ms CPU per request, call tree in {OUT / name}.txt")
+        return cpu
+
+    for name, (url, headers) in requests.items():
+        cpu = measure(name, client, url, headers)
+        if name in FLOORS:
+            floor = measure(f"{name}-floor", floor_client, FLOORS[name].format(project=project), headers)
+            met = "met" if cpu <= 0.75 * floor else "not met"
+            print(f"{'':26s} {cpu / floor:6.2f} x its plain-Django floor (target at most 0.75): {met}")
 
     middleware_costs()
 

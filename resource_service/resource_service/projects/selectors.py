@@ -3,6 +3,7 @@
 import uuid
 
 from django.db.models import F, QuerySet
+from django.db.models.expressions import CombinedExpression
 
 from resource_service.projects.models import Project, Task
 
@@ -31,7 +32,7 @@ def task_list(*, owner_id: uuid.UUID | str, project_id: uuid.UUID | str) -> Quer
 
 # A task's project's stored counts (models.TaskCounts) in all and by status, read with the task. Built once, as
 # lib/pagination.py's window is.
-_STORED_TOTALS = {
+_STORED_TOTALS: dict[str | None, CombinedExpression | F] = {
     None: F("project__task_counts__todo") + F("project__task_counts__in_progress") + F("project__task_counts__done"),
     **{status: F(f"project__task_counts__{status}") for status in Task.Status.values},
 }
