@@ -3,7 +3,7 @@
 from django.db.models import Count, Window
 from rest_framework import pagination
 
-from resource_service.lib import links
+from resource_service.lib import compiled_pages, links
 
 # PostgreSQL's OFFSET is a bigint; a larger number from a client is an empty page, not a database error.
 MAX_OFFSET = 2**62
@@ -19,7 +19,10 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def paginate_queryset(self, queryset, request, view=None) -> list:
         """DRF's limit/offset page, with the total read by the page's own query: COUNT(*) OVER (), or the view's
         stored_total() where it has one, an expression of each row that holds the same number (a count kept by the
-        database), so that the page reads its own rows only rather than every row the window would count.
+        database), so that the page reads its own rows only rather than every row the window would count. A view
+        with queryset_for(**ids) and page_ids() has a page of no filter nor search run from SQL the ORM compiled for
+        its shape before (lib/compiled_pages.py); the queryset it passes is then not used, unless to count past the
+        end.
 
         The window counts rows before any DISTINCT: the lists paginated here have none.
         """
@@ -27,7 +30,15 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         self.limit = self.get_limit(request) or self.default_limit
         self.offset = min(self.get_offset(request), MAX_OFFSET)
         total = getattr(view, "stored_total", lambda: None)() or TOTAL
-        rows = list(queryset.annotate(pagination_total=total)[self.offset : self.offset + self.limit])
+        shape = compiled_pages.shape_of(view, request.query_params) if hasattr(view, "queryset_for") else None
+        if shape is None:
+            rows = list(queryset.annotate(pagination_total=total)[self.offset : self.offset + self.limit])
+        else:
+
+            def build(**ids):
+                return view.filter_queryset(view.queryset_for(**ids)).annotate(pagination_total=total)
+
+            rows = compiled_pages.page_rows(shape, view.page_ids(), build, self.offset, self.limit)
         # A page past the end has no row to carry the total: count it apart.
         self.count = rows[0].pagination_total if rows else (queryset.count() if self.offset else 0)
         self.offset = min(self.offset, self.count)

@@ -1,6 +1,11 @@
 """Project and task endpoints: thin views over the selectors and services, scoped to the caller."""
 
+from collections.abc import Callable
+from typing import cast
+
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
@@ -44,6 +49,11 @@ TASK_EXAMPLE = {
 }
 
 
+def lazy(build: Callable[[], QuerySet]) -> QuerySet:
+    """A queryset built on its first use: the pagination may answer from compiled SQL without it."""
+    return cast(QuerySet, SimpleLazyObject(build))
+
+
 class OwnedProjectView(OwnedObjectView):
     """A view under one of the caller's projects (the URL's project_id)."""
 
@@ -65,10 +75,16 @@ class ProjectListView(generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
             return Project.objects.none()
-        return selectors.project_list(owner_id=caller_id(self.request))
+        return self.queryset_for(**self.page_ids())
+
+    def page_ids(self) -> dict:
+        return {"owner_id": caller_id(self.request)}
+
+    def queryset_for(self, *, owner_id):
+        return selectors.project_list(owner_id=owner_id)
 
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(lazy(lambda: self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)
 
     @swagger_auto_schema(
@@ -131,7 +147,13 @@ class TaskListView(OwnedProjectView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Task.objects.none()
-        return selectors.task_list(owner_id=caller_id(self.request), project_id=self.kwargs["project_id"])
+        return self.queryset_for(**self.page_ids())
+
+    def page_ids(self) -> dict:
+        return {"owner_id": caller_id(self.request), "project_id": self.kwargs["project_id"]}
+
+    def queryset_for(self, *, owner_id, project_id):
+        return selectors.task_list(owner_id=owner_id, project_id=project_id)
 
     def get_object(self) -> Project:
         return self.owned_project()
@@ -145,7 +167,7 @@ class TaskListView(OwnedProjectView):
         return selectors.task_stored_total(status=params.get("status") or None)
 
     def get(self, request: Request, project_id) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(lazy(lambda: self.filter_queryset(self.get_queryset())))
         if not page:
             self.owned_project()  # no task at all may mean no such project of the caller's: a 404
         return self.get_paginated_response(TaskSerializer(page, many=True).data)
