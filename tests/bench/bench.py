@@ -8,6 +8,8 @@ Per scenario: requests/s, p50 and p99 latency, server CPU per request (gunicorn 
 baselines and the scenarios compared with them run in rounds (BENCH_ROUNDS, 3), each round measuring every
 one of them again, so that a slow moment of a shared machine shows as one odd round rather than a wrong ratio.
 
+The report replaces docs/benchmarks.md but for its hand-written record of earlier runs (*Before and after*).
+
 With BENCH_COMPOSE=1 (a Docker engine needed), the lists are also measured on the docker compose stack, as it
 runs and with its web services' and gateway's output discarded (compose-logs-discarded.yml), each in rounds
 with the bench's own stack.
@@ -568,6 +570,9 @@ def service_targets(
     ]
 
 
+HISTORY = "\n## Before and after\n"
+
+
 def write_report(
     results: list[Result],
     *,
@@ -594,8 +599,11 @@ def write_report(
         "",
     ]
     report = "\n".join(lines)
-    Path("docs").mkdir(exist_ok=True)
-    Path("docs/benchmarks.md").write_text(report)
+    path = Path("docs/benchmarks.md")
+    # The record of earlier runs, written by hand below this heading, stays.
+    history = path.read_text().partition(HISTORY)[2] if path.exists() else ""
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(report + (HISTORY + history if history else ""))
     print(report)
 
 
