@@ -1034,3 +1034,21 @@ def test_the_deploy_workflow_gives_the_deploy_every_stack_parameter_it_reads():
     read = set(re.findall(r'"\w+=\$\{([A-Z_]+):-\}"', script))
     assert {"CERTIFICATE_ARN", "MAIL_IDENTITY_ARN", "TICKET_TOPIC_ARN"} <= read
     assert read <= passed
+
+
+def test_the_auth_worker_alone_may_send_mail_and_only_from_the_senders_ses_identity():
+    """No SMTP password: the worker's task role sends through SES's API, from the bootstrap stack's identity."""
+    senders = {}
+    for stack in TEMPLATES:
+        for role_id, role in resources(stack, "AWS::IAM::Role").items():
+            for statement in statements(role, stack):
+                if any(action.startswith("ses:") for action in as_list(statement["Action"])):
+                    senders[(stack, role_id)] = statement
+    assert list(senders) == [("auth", "WorkerTaskRole")]
+    statement = senders[("auth", "WorkerTaskRole")]
+    assert (statement["Action"], statement["Resource"]) == ("ses:SendEmail", {"Ref": "MailIdentityArn"})
+    tasks = resources("auth", "AWS::ECS::TaskDefinition")
+    mailing = [task_id for task_id, task in tasks.items() if "django_ses" in refs_in(task)]
+    assert mailing == ["WorkerTask"]
+    assert tasks["WorkerTask"]["Properties"]["TaskRoleArn"] == {"Fn::GetAtt": ["WorkerTaskRole", "Arn"]}
+    assert "EMAIL_HOST" not in refs_in(load("auth"))
