@@ -1,8 +1,8 @@
 """`make profile`'s floor: the two lists as plain Django views doing the same work as the service's, without DRF:
 the token verified (every time, as a view without a cache does), the revocation checked, the production
-querysets in their default order with the page's total as production reads it, the service's serializers,
-JsonResponse. The service's
-own URLs stay as they are; these are added under /floor/."""
+querysets with the page's total as production reads it (the task page in the priority order make profile asks
+for), the service's serializers, JsonResponse. The service's own URLs stay as they are; these are added under
+/floor/, at the same paths."""
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
