@@ -14,11 +14,15 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 from auth_service.lib.env import envint, envstr
 
 bind = envstr("GUNICORN_BIND", "0.0.0.0:8000")
-workers = envint("GUNICORN_WORKERS", 2)
-threads = envint("GUNICORN_THREADS", 4)
+# Four processes of one thread each (gunicorn's sync worker; the gateway buffers requests and responses for it): of
+# 2 x 4, 4 x 2 and 4 x 1 under make bench's load, the highest throughput and the lowest p99 of the lists, a thread
+# no longer waiting for the interpreter lock behind its siblings (docs/profiling.md). A worker holds about 106 MiB
+# and the master 63: some 490 MiB a container, and a login's Argon2 hash 100 MiB more while it runs, one per worker.
+workers = envint("GUNICORN_WORKERS", 4)
+threads = envint("GUNICORN_THREADS", 1)
 timeout = envint("GUNICORN_TIMEOUT", 30)
 graceful_timeout = envint("GUNICORN_GRACEFUL_TIMEOUT", 25)
-keepalive = envint("GUNICORN_KEEPALIVE", 75)
+keepalive = envint("GUNICORN_KEEPALIVE", 75)  # of more than one thread: the sync worker closes each connection
 max_requests = envint("GUNICORN_MAX_REQUESTS", 0, minimum=0)  # 0: workers are never recycled
 max_requests_jitter = max_requests // 10
 # Nothing manages gunicorn through its control socket, and two services on one host would share its path.

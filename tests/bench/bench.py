@@ -444,7 +444,7 @@ def lost(ratio: float) -> str:
 def report_header() -> list[str]:
     """How the run was made."""
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}, {platform.platform()}"
-    workers, threads = os.environ.get("GUNICORN_WORKERS", "2"), os.environ.get("GUNICORN_THREADS", "4")
+    workers, threads = os.environ["GUNICORN_WORKERS"], os.environ["GUNICORN_THREADS"]
     return [
         "# Benchmarks",
         "",

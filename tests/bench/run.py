@@ -57,6 +57,9 @@ def environment(work: Path, stack_ports: dict[str, str]) -> dict[str, str]:
         "LOG_LEVEL": "INFO",
         "BLACKBOX_BASE_URL": f"http://127.0.0.1:{stack_ports['GATEWAY_PORT']}",
         "BASELINE_SECRET_KEY": "bench-baseline-not-secret",
+        # Every system under the same gunicorn settings: the services' defaults (gunicorn.conf.py) unless set.
+        "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "4"),
+        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "1"),
     }
 
 
@@ -83,9 +86,9 @@ def start_all(work: Path, stack_ports: dict[str, str]) -> list[Group]:
         "--chdir",
         str(baselines),
         "--workers",
-        os.environ.get("GUNICORN_WORKERS", "2"),
+        os.environ["GUNICORN_WORKERS"],
         "--threads",
-        os.environ.get("GUNICORN_THREADS", "4"),
+        os.environ["GUNICORN_THREADS"],
         "--keep-alive",
         "75",
         "--no-control-socket",
