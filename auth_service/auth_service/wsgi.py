@@ -15,7 +15,7 @@ check_configuration()
 
 # What the worker keeps until it exits, out of the garbage collector's sight: the URLconf and all it imports (else
 # loaded by the first request), then every object made so far, frozen. A full collection would otherwise walk those
-# 120,000 objects again each time, pausing all of the worker's threads: 80 to 190 ms under the bench's load, the
+# 120,000 objects again each time, pausing the worker's requests: 80 to 190 ms under the bench's load, the
 # lists' p99 latency (docs/profiling.md).
 get_resolver().url_patterns  # noqa: B018 (the property imports the URLconf)
 gc.collect()

@@ -451,7 +451,7 @@ def report_header() -> list[str]:
         f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {machine}. wrk ran",
         f"{DURATION} s per scenario with {CONNECTIONS} connections (unless noted) through a gateway (the project's",
         "nginx configuration, one instance per system) in front of each system, every system under the same",
-        f"gunicorn settings ({workers} workers x {threads} threads), on the same machine as the load. The systems:",
+        f"gunicorn settings (workers {workers}, threads {threads}), on the same machine as the load. The systems:",
         "this project's native stack (its processes writing their logs to files; JSON request log at INFO, metrics",
         "on), a stock Django project (startproject's settings, one JsonResponse view), the naive DRF lists",
         "(simplejwt's JWTAuthentication reading the user's row, ModelViewSet, ModelSerializer, a count query per",
